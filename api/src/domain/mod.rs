@@ -1,0 +1,22 @@
+//! Domain types: parsed, never trusted. They know nothing of HTTP or SQL.
+
+mod account;
+
+pub use account::{DisplayName, Email, Password, Reason, Role, UserId};
+
+/// A value that failed to parse into a domain type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct DomainError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        DomainError {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Tribuna's HTTP API: thin axum handlers over domain services.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+mod admin;
+pub mod audit;
+pub mod auth;
+pub mod domain;
+mod error;
+mod extract;
+mod health;
+mod observe;
+mod state;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{Request, StatusCode};
+use axum::routing::any;
+use axum::{middleware, Router};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use error::{violated_constraint, ApiError, ErrorBody};
+pub use state::{ApiSettings, AppState, Clock, SystemClock};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tribuna API", description = "Paid legal video consultations. Cookie sessions; writes need the X-CSRF-Token header."),
+    tags(
+        (name = "auth", description = "Sign-up, login, logout, the current user"),
+        (name = "accounts", description = "User accounts"),
+        (name = "admin", description = "The admin control API")
+    )
+)]
+struct ApiDoc;
+
+/// The API's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(admin::router())
+}
+
+/// Every HTTP route of the API, with request ids, tracing, metrics and body limits.
+pub fn router(state: AppState) -> Router {
+    let (routes, openapi) = api_routes().split_for_parts();
+    routes
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .merge(health::router())
+        .route("/api/{*rest}", any(unknown_route))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(observe::track_requests))
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("-", MatchedPath::as_str);
+                let request_id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), route, request_id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_route",
+        "no API route has this path",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}

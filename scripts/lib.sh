@@ -1,0 +1,34 @@
+# Shared by scripts/serve.sh and scripts/test.sh: system packages and the build cache.
+# shellcheck shell=bash
+
+# Builds are reused across clones and runs.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tribuna/target}"
+
+# Debian packages the product and its tests need.
+SYSTEM_PACKAGES=(postgresql postgresql-contrib pkg-config)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_system_packages() {
+  local missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: missing Debian packages: ${missing[*]} (install them with apt-get as root)" >&2
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "${missing[@]}" || { apt-get update -q && apt-get install -y -q "${missing[@]}"; }
+}
+
+ensure_web_client() {
+  local dir=web-client
+  [ -f "$dir/package.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing the web client's packages (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}

@@ -1,0 +1,9 @@
+//! The `tribuna` binary's library: composition and command line only.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod local_postgres;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

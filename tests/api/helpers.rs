@@ -1,0 +1,156 @@
+use std::net::SocketAddr;
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, PgPool};
+use tribuna::config::Settings;
+use tribuna::startup::Application;
+use tribuna_api::accounts::{self, NewAccount};
+use tribuna_api::auth::hash_password;
+use tribuna_api::domain::{DisplayName, Email, Password, Role};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub url: String,
+    pub db: PgPool,
+}
+
+impl TestApp {
+    pub async fn spawn(db: PgPool) -> TestApp {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings::default();
+        settings.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.web.build = false;
+        settings.web.dir = std::env::temp_dir().join("tribuna-no-web-client");
+        configure(&mut settings);
+        let app = Application::build(&settings, db.clone())
+            .await
+            .expect("app builds");
+        let url = format!("http://{}", app.addr);
+        tokio::spawn(app.run(std::future::pending()));
+        TestApp { url, db }
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> Actor {
+        Actor {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: self.url.clone(),
+            id: Uuid::nil(),
+            email: String::new(),
+            csrf: None,
+        }
+    }
+
+    /// Signs up a new user with `role` and returns them logged in.
+    pub async fn register(&self, role: &str) -> Actor {
+        let mut actor = self.anonymous();
+        let email = unique_email(role);
+        let res = actor
+            .post("/api/auth/register", &json!({"email": email, "password": PASSWORD, "display_name": format!("Test {role}"), "role": role}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "register {role}");
+        actor.adopt(res.json().await.expect("session json"));
+        actor
+    }
+
+    /// Creates an admin the way `tribuna admin create` does and logs them in.
+    pub async fn admin(&self) -> Actor {
+        let email = unique_email("admin");
+        let mut tx = self.db.begin().await.expect("tx");
+        let new = NewAccount {
+            email: Email::parse(&email).expect("email"),
+            password_hash: hash_password(Password::parse(PASSWORD.into()).expect("pw"))
+                .await
+                .expect("hash"),
+            display_name: DisplayName::parse("Admin").expect("name"),
+            role: Role::Admin,
+        };
+        accounts::create(&mut tx, new, None, chrono::Utc::now())
+            .await
+            .expect("admin created");
+        tx.commit().await.expect("commit");
+        self.login(&email).await
+    }
+
+    pub async fn login(&self, email: &str) -> Actor {
+        let mut actor = self.anonymous();
+        let res = actor
+            .post(
+                "/api/auth/login",
+                &json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login {email}");
+        actor.adopt(res.json().await.expect("session json"));
+        actor
+    }
+}
+
+pub fn unique_email(tag: &str) -> String {
+    format!("{tag}-{}@example.com", Uuid::new_v4().simple())
+}
+
+/// A browser-like HTTP client: a cookie jar and the CSRF token from the last login.
+pub struct Actor {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub id: Uuid,
+    pub email: String,
+    pub csrf: Option<String>,
+}
+
+impl Actor {
+    fn adopt(&mut self, session: Value) {
+        self.id = session["user"]["id"]
+            .as_str()
+            .expect("user id")
+            .parse()
+            .expect("uuid");
+        self.email = session["user"]["email"].as_str().expect("email").to_owned();
+        self.csrf = Some(session["csrf_token"].as_str().expect("csrf").to_owned());
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(csrf) = &self.csrf {
+            req = req.header("X-CSRF-Token", csrf);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.send(Method::POST, path, Some(body)).await
+    }
+}
+
+/// The `{"error": {"code"}}` of an error response.
+pub async fn error_code(res: Response) -> String {
+    let body: Value = res.json().await.expect("json error body");
+    body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned()
+}
+
+/// A URL for the test's own database, for running the real binary against it.
+pub fn database_url(db: &PgPool) -> String {
+    let options: &PgConnectOptions = &db.connect_options();
+    options.to_url_lossy().to_string()
+}

@@ -1,0 +1,10 @@
+//! Black-box tests: the real server on a random port, a fresh migrated
+//! PostgreSQL database per test (`#[sqlx::test]`), real HTTP.
+
+mod access_matrix;
+mod audit;
+mod auth;
+mod constraints;
+mod conventions;
+mod helpers;
+mod serve;
