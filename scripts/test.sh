@@ -17,7 +17,6 @@ log "starting PostgreSQL"
 cargo build --locked --bin tribuna
 DATABASE_URL="$("$CARGO_TARGET_DIR/debug/tribuna" db url)"
 export DATABASE_URL
-export TRIBUNA_BIN="$CARGO_TARGET_DIR/debug/tribuna"
 
 log "tests"
 cargo test --workspace --locked
