@@ -45,6 +45,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Print the HTTP API's OpenAPI document (JSON), e.g. to generate the web client's types.
+    Openapi,
     /// The database.
     Db {
         #[command(subcommand)]
@@ -111,6 +113,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(settings).await,
+        Command::Openapi => {
+            println!("{}", tribuna_api::openapi().to_pretty_json()?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db {
             command: DbCommand::Url,
         } => {
