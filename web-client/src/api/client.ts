@@ -1,0 +1,228 @@
+// A small typed client for the Tribuna API, on top of the types generated from the server's
+// OpenAPI document (src/api/schema.d.ts, `npm run gen:api`).
+//
+// - Cookies: the session is an HttpOnly cookie; requests are same-origin and send it.
+// - CSRF: login, register and /api/me return `csrf_token`; the client remembers it and sends
+//   it as `X-CSRF-Token` on every non-GET request.
+// - Errors: `{"error": {"code", "message"}}` bodies become an `ApiError`; a network failure is
+//   an `ApiError` with status 0 and code `network_error`.
+import type { components, operations } from './schema';
+
+type Schemas = components['schemas'];
+export type Account = Schemas['AccountView'];
+export type Role = Schemas['Role'];
+export type SessionInfo = Schemas['SessionResponse'];
+export type AuditEntry = Schemas['AuditEntryView'];
+export type ChainReport = Schemas['ChainReport'];
+export type RegisterRequest = Schemas['RegisterRequest'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type ErrorBody = Schemas['ErrorBody'];
+
+export const ROLES: readonly Role[] = ['CLIENT', 'LAWYER', 'PARTNER', 'ADMIN'];
+export const SELF_SERVICE_ROLES = ['CLIENT', 'LAWYER', 'PARTNER'] as const satisfies readonly Role[];
+
+/** The JSON body of an operation's response with the given status. */
+type JsonOf<K extends keyof operations, S extends keyof operations[K]['responses']> =
+  operations[K]['responses'][S] extends { content: { 'application/json': infer B } } ? B : never;
+
+/** The filters of a list operation. The server's document currently declares them as path
+ *  parameters (they are query parameters); take them from wherever the document puts them. */
+type FiltersOf<K extends keyof operations> = operations[K]['parameters'] extends infer P
+  ? P extends { query?: infer Q; path?: infer R }
+    ? [NonNullable<Q>] extends [never]
+      ? Partial<NonNullable<R>>
+      : Partial<NonNullable<Q>>
+    : never
+  : never;
+
+export type UserFilters = FiltersOf<'list_users'>;
+export type AuditFilters = FiltersOf<'list_entries'>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Seconds to wait before retrying, from `Retry-After` (429). */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(status: number, code: string, message: string, retryAfterSeconds: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export function isApiError(e: unknown, code?: string): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface ApiClientOptions {
+  /** Prefix for every path; empty for the same origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  if (typeof v !== 'object' || v === null || !('error' in v)) return false;
+  const e = (v as { error: unknown }).error;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
+}
+
+function parseRetryAfter(value: string | null): number | null {
+  if (value === null) return null;
+  const n = Number(value.trim());
+  return Number.isFinite(n) && n >= 0 ? Math.ceil(n) : null;
+}
+
+/** Turns a failed response into an ApiError, whatever its body. */
+export async function toApiError(res: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON (e.g. a bare 500 or a proxy's page): fall through to a generic code.
+  }
+  if (isErrorBody(body)) {
+    return new ApiError(res.status, body.error.code, body.error.message, retryAfter);
+  }
+  const code = res.status >= 500 ? 'server_error' : `http_${res.status}`;
+  return new ApiError(res.status, code, res.statusText || `HTTP ${res.status}`, retryAfter);
+}
+
+export function queryString(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === null || v === undefined || v === '') continue;
+    params.append(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchFn: typeof fetch;
+  private csrfToken: string | null = null;
+  private unauthenticatedListeners = new Set<() => void>();
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = options.baseUrl ?? '';
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Called when a request is refused because the session is gone (expired or revoked). */
+  onUnauthenticated(listener: () => void): () => void {
+    this.unauthenticatedListeners.add(listener);
+    return () => this.unauthenticatedListeners.delete(listener);
+  }
+
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  async request<T>(
+    method: Method,
+    path: string,
+    options: { query?: Record<string, QueryValue>; body?: unknown } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.baseUrl + path + queryString(options.query), {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e));
+    }
+    if (!res.ok) {
+      const error = await toApiError(res);
+      if (error.code === 'unauthenticated') {
+        this.csrfToken = null;
+        this.unauthenticatedListeners.forEach((l) => l());
+      }
+      throw error;
+    }
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  private remember(session: SessionInfo): SessionInfo {
+    this.csrfToken = session.csrf_token;
+    return session;
+  }
+
+  // --- auth -------------------------------------------------------------------------------
+
+  async register(body: RegisterRequest): Promise<JsonOf<'register', 201>> {
+    return this.remember(await this.request('POST', '/api/auth/register', { body }));
+  }
+
+  async login(body: LoginRequest): Promise<JsonOf<'login', 200>> {
+    return this.remember(await this.request('POST', '/api/auth/login', { body }));
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/api/auth/logout');
+    } finally {
+      this.csrfToken = null;
+    }
+  }
+
+  /** The signed-in user, or null when nobody is (401). */
+  async me(): Promise<JsonOf<'me', 200> | null> {
+    try {
+      return this.remember(await this.request('GET', '/api/me'));
+    } catch (e) {
+      if (isApiError(e) && e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  // --- accounts ---------------------------------------------------------------------------
+
+  user(id: string): Promise<JsonOf<'get_account', 200>> {
+    return this.request('GET', `/api/users/${encodeURIComponent(id)}`);
+  }
+
+  // --- admin ------------------------------------------------------------------------------
+
+  listUsers(filters: UserFilters = {}): Promise<JsonOf<'list_users', 200>> {
+    return this.request('GET', '/api/admin/users', { query: filters });
+  }
+
+  suspendUser(id: string, reason: string): Promise<JsonOf<'suspend_user', 200>> {
+    return this.request('POST', `/api/admin/users/${encodeURIComponent(id)}/suspend`, { body: { reason } });
+  }
+
+  restoreUser(id: string, reason: string): Promise<JsonOf<'restore_user', 200>> {
+    return this.request('POST', `/api/admin/users/${encodeURIComponent(id)}/restore`, { body: { reason } });
+  }
+
+  listAudit(filters: AuditFilters = {}): Promise<JsonOf<'list_entries', 200>> {
+    return this.request('GET', '/api/admin/audit', { query: filters });
+  }
+
+  verifyAudit(): Promise<JsonOf<'verify_chain', 200>> {
+    return this.request('GET', '/api/admin/audit/verify');
+  }
+}
+
+/** The app's client: same origin as the page. */
+export const api = new ApiClient();
