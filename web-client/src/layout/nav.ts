@@ -1,0 +1,55 @@
+// Each role's sections, in sidebar order. `available` is true only where the API exists;
+// the others show an honest "coming soon" page.
+import type { Role } from '../api/client';
+import type { MessageKey } from '../i18n/messages';
+
+export interface Section {
+  path: string;
+  label: MessageKey;
+  description: MessageKey;
+  available: boolean;
+}
+
+const section = (path: string, key: string, available = false): Section => ({
+  path,
+  label: `section.${key}` as MessageKey,
+  description: `section.${key}.desc` as MessageKey,
+  available,
+});
+
+export const ROLE_HOME: Record<Role, string> = {
+  CLIENT: '/client',
+  LAWYER: '/lawyer',
+  PARTNER: '/partner',
+  ADMIN: '/admin',
+};
+
+export const SECTIONS: Record<Role, readonly Section[]> = {
+  CLIENT: [
+    section('/client/lawyers', 'client.findLawyer'),
+    section('/client/consultations', 'client.consultations'),
+    section('/client/payments', 'client.payments'),
+    section('/client/support', 'client.support'),
+  ],
+  LAWYER: [
+    section('/lawyer/profile', 'lawyer.profile'),
+    section('/lawyer/availability', 'lawyer.availability'),
+    section('/lawyer/consultations', 'lawyer.consultations'),
+    section('/lawyer/reviews', 'lawyer.reviews'),
+    section('/lawyer/statement', 'lawyer.statement'),
+  ],
+  PARTNER: [
+    section('/partner/invites', 'partner.invites'),
+    section('/partner/reports', 'partner.reports'),
+    section('/partner/payouts', 'partner.payouts'),
+  ],
+  ADMIN: [
+    section('/admin/users', 'admin.users', true),
+    section('/admin/lawyers', 'admin.lawyerVerification'),
+    section('/admin/reviews', 'admin.reviews'),
+    section('/admin/support', 'admin.support'),
+    section('/admin/payouts', 'admin.payouts'),
+    section('/admin/audit', 'admin.audit', true),
+    section('/admin/recordings', 'admin.recordings'),
+  ],
+};
