@@ -12,9 +12,16 @@ CREATE TABLE payments (
     stripe_checkout_session_id text,
     stripe_payment_intent_id   text,
     refunded_cents             bigint NOT NULL DEFAULT 0,
+    -- What was bought: one consultation of this length, at these prices.
+    consultation_minutes       integer NOT NULL,
+    checkout_url               text,
+    checkout_expires_at        timestamptz,
+    failure_reason             text,
     created_at                 timestamptz NOT NULL DEFAULT now(),
     paid_at                    timestamptz,
     CONSTRAINT payments_checkout_unique UNIQUE (stripe_checkout_session_id),
+    CONSTRAINT payments_intent_unique UNIQUE (stripe_payment_intent_id),
+    CONSTRAINT payments_length_range CHECK (consultation_minutes BETWEEN 15 AND 240),
     -- Lets a legal session point at (payment, client, lawyer) so the database
     -- itself refuses a booking paid by someone else or for another lawyer.
     CONSTRAINT payments_parties_unique UNIQUE (id, client_id, lawyer_id),
@@ -38,6 +45,10 @@ CREATE TABLE legal_sessions (
     during      tstzrange NOT NULL,
     status      text NOT NULL DEFAULT 'scheduled',
     legal_mode  boolean NOT NULL DEFAULT false,
+    -- Bumped on every change the calendar must learn of (.ics SEQUENCE).
+    revision    integer NOT NULL DEFAULT 0,
+    cancelled_by  uuid REFERENCES users (id),
+    cancel_reason text,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT legal_sessions_paid_by_client FOREIGN KEY (payment_id, client_id, lawyer_id)
@@ -50,6 +61,7 @@ CREATE TABLE legal_sessions (
         AND lower_inc(during) AND NOT upper_inc(during)),
     CONSTRAINT legal_sessions_status_known CHECK (status IN (
         'scheduled', 'lobby_open', 'in_progress', 'completed', 'no_show', 'cancelled')),
+    CONSTRAINT legal_sessions_cancel_complete CHECK ((status = 'cancelled') = (cancelled_by IS NOT NULL)),
     -- Neither a lawyer nor a client ever has two overlapping live sessions.
     CONSTRAINT legal_sessions_lawyer_no_overlap EXCLUDE USING gist (lawyer_id WITH =, during WITH &&)
         WHERE (status IN ('scheduled', 'lobby_open', 'in_progress')),

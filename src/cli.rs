@@ -138,6 +138,9 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     startup::migrate(&db).await?;
     let app = Application::build(&settings, db).await?;
     let url = settings.public_url(app.addr);
+    if let Some(stand_in) = &app.stand_in {
+        println!("Stripe: no keys configured, so payments go to the local Stripe stand-in at {} (not Stripe)", stand_in.base_url);
+    }
     tracing::info!(%url, bind = %app.addr, "Tribuna is up");
     println!("Tribuna is running at {url}");
     app.run(shutdown_signal()).await?;

@@ -18,7 +18,72 @@ pub struct Settings {
     pub data: DataSettings,
     pub web: WebSettings,
     pub auth: AuthSettings,
+    pub payments: PaymentSettings,
+    pub sessions: SessionSettings,
+    pub signaling: SignalingSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// Stripe's secret key. Without one, `serve` runs the local Stripe stand-in.
+    pub stripe_secret_key: Option<SecretString>,
+    /// The webhook endpoint's signing secret (`whsec_…`).
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// Another Stripe-compatible base URL (tests and the stand-in); default Stripe's.
+    pub stripe_api_base: Option<String>,
+    /// The platform's service fee in basis points of the lawyer's fee (1000 = 10 %).
+    pub service_fee_bps: u32,
+    /// The service fee's floor, in centavos.
+    pub service_fee_min_cents: i64,
+    pub checkout_ttl_minutes: i64,
+    /// Clients cancel (with a full refund) or reschedule up to this long before the start.
+    pub client_cancel_notice_hours: i64,
+}
+
+impl Default for PaymentSettings {
+    fn default() -> Self {
+        PaymentSettings {
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: None,
+            service_fee_bps: 1000,
+            service_fee_min_cents: 500,
+            checkout_ttl_minutes: 60,
+            client_cancel_notice_hours: 24,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionSettings {
+    /// The call's lobby opens this long before the start.
+    pub lobby_minutes: i64,
+    /// The call may run this long past its end.
+    pub overtime_minutes: i64,
+    /// How often the worker advances sessions and delivers messages; 0 disables it.
+    pub worker_interval_seconds: u64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            lobby_minutes: 10,
+            overtime_minutes: 15,
+            worker_interval_seconds: 15,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignalingSettings {
+    /// The secret that signs room tokens (32+ bytes); default: generated once and kept in the data directory.
+    pub token_secret: Option<SecretString>,
+    /// The WebSocket URL browsers use; default `ws://…/ws` on the public URL.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,16 +254,16 @@ mod tests {
                 "[server]\nbind = \"0.0.0.0:9000\"\n[auth]\nsession_ttl_hours = 2\n",
             )?;
             jail.set_env("TRIBUNA_AUTH_SESSION_TTL_HOURS", "3");
-            jail.set_env("TRIBUNA_DATABASE_URL", "postgres://u:secret@db/x");
+            jail.set_env("TRIBUNA_DATABASE_URL", "postgres://u:hunter2pw@db/x");
             let s = Settings::load(None).expect("loads");
             assert_eq!(s.server.bind.port(), 9000);
             assert_eq!(s.auth.session_ttl_hours, 3);
             assert_eq!(s.auth.login_attempts_per_minute, 10);
             let url = s.database.url.as_ref().expect("url");
-            assert_eq!(url.expose_secret(), "postgres://u:secret@db/x");
+            assert_eq!(url.expose_secret(), "postgres://u:hunter2pw@db/x");
             assert!(
-                !format!("{s:?}").contains("secret"),
-                "secrets are never printed"
+                !format!("{s:?}").contains("hunter2pw"),
+                "secrets are never printed: {s:?}"
             );
             Ok(())
         });

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod local_postgres;
+pub mod services;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

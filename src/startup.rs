@@ -11,10 +11,12 @@ use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
-use tribuna_api::{ApiSettings, AppState, SystemClock};
+use tribuna_api::scheduling::lifecycle::SessionPolicy;
+use tribuna_api::{ApiSettings, AppState, Clock, Services, SystemClock};
+use tribuna_stripe_standin::StandIn;
 
 use crate::config::Settings;
-use crate::{local_postgres, web};
+use crate::{local_postgres, services, web};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -50,19 +52,35 @@ pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
         .context("running database migrations")
 }
 
-pub fn api_settings(settings: &Settings) -> ApiSettings {
-    let public = settings.public_url(settings.server.bind);
+/// The API's settings, once the server is bound to `addr`.
+pub fn api_settings(settings: &Settings, addr: SocketAddr) -> ApiSettings {
+    let public = settings.public_url(addr).trim_end_matches('/').to_owned();
+    let p = &settings.payments;
+    let minutes = |m: i64, max: i64| chrono::Duration::minutes(m.clamp(0, max));
+    let signaling_url = settings.signaling.public_url.clone().unwrap_or_else(|| {
+        let ws = public
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        format!("{ws}/ws")
+    });
     ApiSettings {
         secure_cookies: public.starts_with("https://"),
-        session_ttl: chrono_hours(settings.auth.session_ttl_hours),
+        session_ttl: minutes(settings.auth.session_ttl_hours * 60, 60 * 24 * 30)
+            .max(chrono::Duration::hours(1)),
         login_attempts_per_minute: NonZeroU32::new(settings.auth.login_attempts_per_minute)
             .unwrap_or(NonZeroU32::MIN),
+        service_fee_bps: p.service_fee_bps.min(10_000),
+        service_fee_min_cents: p.service_fee_min_cents.max(0),
+        checkout_ttl: minutes(p.checkout_ttl_minutes, 24 * 60).max(chrono::Duration::minutes(30)),
+        client_cancel_notice: minutes(p.client_cancel_notice_hours * 60, 60 * 24 * 14),
+        sessions: SessionPolicy {
+            lobby: minutes(settings.sessions.lobby_minutes, 120),
+            overtime: minutes(settings.sessions.overtime_minutes, 120),
+        },
+        public_url: public,
+        signaling_url,
         ..ApiSettings::default()
     }
-}
-
-fn chrono_hours(h: i64) -> chrono::Duration {
-    chrono::Duration::try_hours(h.clamp(1, 24 * 30)).expect("bounded")
 }
 
 /// The HTTP server, bound and ready to run.
@@ -70,20 +88,48 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub addr: SocketAddr,
+    pub state: AppState,
+    /// The local Stripe stand-in, when no Stripe keys are configured.
+    pub stand_in: Option<StandIn>,
+    worker_every: Option<Duration>,
 }
 
 impl Application {
     pub async fn build(settings: &Settings, db: PgPool) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, db, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(
+        settings: &Settings,
+        db: PgPool,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.server.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
         let addr = listener.local_addr()?;
-        let state = AppState::new(db, api_settings(settings), Arc::new(SystemClock));
-        let router = tribuna_api::router(state).fallback_service(web::service(&settings.web.dir));
+        let payments = services::payments(settings).await?;
+        if let Some(stand_in) = &payments.stand_in {
+            stand_in.set_webhook_url(format!(
+                "http://127.0.0.1:{}/api/webhooks/stripe",
+                addr.port()
+            ));
+        }
+        let services = Services {
+            payments: Some(payments.gateway),
+            room_tokens: services::room_token_key(settings)?,
+        };
+        let state = AppState::new(db, api_settings(settings, addr), clock, services);
+        let router =
+            tribuna_api::router(state.clone()).fallback_service(web::service(&settings.web.dir));
+        let every = settings.sessions.worker_interval_seconds;
         Ok(Application {
             listener,
             router,
             addr,
+            state,
+            stand_in: payments.stand_in,
+            worker_every: (every > 0).then(|| Duration::from_secs(every)),
         })
     }
 
@@ -91,6 +137,12 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        if let Some(every) = self.worker_every {
+            tokio::spawn(tribuna_api::scheduling::worker::run(
+                self.state.clone(),
+                every,
+            ));
+        }
         axum::serve(
             self.listener,
             self.router

@@ -9,7 +9,10 @@ pub mod domain;
 mod error;
 mod extract;
 mod health;
+pub mod lawyers;
 mod observe;
+pub mod payments;
+pub mod scheduling;
 mod state;
 
 use axum::body::Body;
@@ -24,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{violated_constraint, ApiError, ErrorBody};
-pub use state::{ApiSettings, AppState, Clock, SystemClock};
+pub use state::{ApiSettings, AppState, Clock, Services, SystemClock};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +35,10 @@ pub use state::{ApiSettings, AppState, Clock, SystemClock};
     tags(
         (name = "auth", description = "Sign-up, login, logout, the current user"),
         (name = "accounts", description = "User accounts"),
+        (name = "lawyers", description = "A lawyer's own profile and availability"),
+        (name = "directory", description = "The public directory of verified lawyers"),
+        (name = "payments", description = "Stripe Checkout, webhooks, receipts"),
+        (name = "sessions", description = "Scheduling and the session lifecycle"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -46,6 +53,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(accounts::router())
+        .merge(lawyers::router())
+        .merge(payments::router())
+        .merge(scheduling::router())
         .merge(admin::router())
 }
 

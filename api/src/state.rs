@@ -5,7 +5,11 @@ use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
+use tribuna_signaling::RoomTokenKey;
+
 use crate::auth::LoginLimiter;
+use crate::payments::Gateway;
+use crate::scheduling::lifecycle::SessionPolicy;
 
 /// The time source; injected so that time-driven rules can be tested at fixed instants.
 pub trait Clock: Send + Sync + 'static {
@@ -29,6 +33,18 @@ pub struct ApiSettings {
     /// Login attempts allowed per email per minute (five times that per IP address).
     pub login_attempts_per_minute: NonZeroU32,
     pub max_body_bytes: usize,
+    /// The URL people use, for links in Stripe redirects and messages (no trailing slash).
+    pub public_url: String,
+    /// The platform's service fee: basis points of the lawyer's fee, with a floor in centavos.
+    pub service_fee_bps: u32,
+    pub service_fee_min_cents: i64,
+    /// How long a Checkout Session stays open (Stripe: 30 minutes to 24 hours).
+    pub checkout_ttl: chrono::Duration,
+    /// A client may cancel (with a full refund) up to this long before the start.
+    pub client_cancel_notice: chrono::Duration,
+    pub sessions: SessionPolicy,
+    /// Where browsers open the signaling WebSocket.
+    pub signaling_url: String,
 }
 
 impl Default for ApiSettings {
@@ -38,8 +54,23 @@ impl Default for ApiSettings {
             session_ttl: chrono::Duration::hours(12),
             login_attempts_per_minute: NonZeroU32::new(10).expect("nonzero"),
             max_body_bytes: 64 * 1024,
+            public_url: "http://localhost:8080".to_owned(),
+            service_fee_bps: 1000,
+            service_fee_min_cents: 500,
+            checkout_ttl: chrono::Duration::minutes(60),
+            client_cancel_notice: chrono::Duration::hours(24),
+            sessions: SessionPolicy::default(),
+            signaling_url: "ws://localhost:8080/ws".to_owned(),
         }
     }
+}
+
+/// Outside services the API calls.
+#[derive(Clone)]
+pub struct Services {
+    /// `None` when no Stripe (or stand-in) is configured: checkout answers 503.
+    pub payments: Option<Arc<Gateway>>,
+    pub room_tokens: RoomTokenKey,
 }
 
 #[derive(Clone)]
@@ -47,13 +78,20 @@ pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<ApiSettings>,
     pub clock: Arc<dyn Clock>,
+    pub services: Services,
     pub(crate) login_limiter: Arc<LoginLimiter>,
     pub(crate) metrics: PrometheusHandle,
 }
 
 impl AppState {
-    pub fn new(db: PgPool, settings: ApiSettings, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        db: PgPool,
+        settings: ApiSettings,
+        clock: Arc<dyn Clock>,
+        services: Services,
+    ) -> Self {
         AppState {
+            services,
             login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts_per_minute)),
             settings: Arc::new(settings),
             metrics: crate::observe::prometheus(),

@@ -4,12 +4,14 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::{unique_email, Actor, TestApp, PASSWORD};
+use crate::market::{open_week, profile};
 
 const CALLERS: [&str; 6] = [
     "anonymous",
@@ -28,6 +30,22 @@ enum Subject {
     Client,
     /// An account that is none of the callers.
     Bystander,
+    /// The "lawyer" caller (verified, with open hours).
+    Lawyer,
+    /// A paid payment of the client's, for the lawyer, not yet used.
+    Payment,
+    /// A scheduled session between the client and the lawyer, days ahead.
+    Session,
+}
+
+/// What a row's callers act on.
+struct World {
+    client_email: String,
+    lawyer_id: Uuid,
+    lawyer_oab: String,
+    payment_id: String,
+    free_slot: DateTime<Utc>,
+    other_slot: DateTime<Utc>,
 }
 
 struct Route {
@@ -39,118 +57,274 @@ struct Route {
     expect: [u16; 6],
 }
 
-struct World {
-    client_email: String,
+const ADMIN_ONLY: [u16; 6] = [401, 403, 403, 403, 403, 200];
+const LAWYER_ONLY: [u16; 6] = [401, 403, 403, 200, 403, 403];
+const PUBLIC: [u16; 6] = [200; 6];
+
+fn route(
+    method: Method,
+    template: &'static str,
+    subject: Subject,
+    body: fn(&World) -> Option<Value>,
+    expect: [u16; 6],
+) -> Route {
+    Route {
+        method,
+        template,
+        subject,
+        body,
+        expect,
+    }
 }
 
 fn routes() -> Vec<Route> {
+    use Method as M;
+    use Subject as S;
     let none: fn(&World) -> Option<Value> = |_| None;
     let reason: fn(&World) -> Option<Value> = |_| Some(json!({"reason": "access matrix"}));
     vec![
-        Route {
-            method: Method::POST,
-            template: "/api/auth/register",
-            subject: Subject::None,
-            body: |_| {
+        route(
+            M::POST,
+            "/api/auth/register",
+            S::None,
+            |_| {
                 Some(
                     json!({"email": unique_email("m"), "password": PASSWORD, "display_name": "M", "role": "CLIENT"}),
                 )
             },
-            expect: [201; 6],
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/auth/login",
-            subject: Subject::None,
-            body: |w| Some(json!({"email": w.client_email, "password": PASSWORD})),
-            expect: [200; 6],
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/auth/logout",
-            subject: Subject::None,
-            body: |_| Some(json!({})),
-            expect: [401, 204, 204, 204, 204, 204],
-        },
-        Route {
-            method: Method::GET,
-            template: "/api/me",
-            subject: Subject::None,
-            body: none,
-            expect: [401, 200, 200, 200, 200, 200],
-        },
-        Route {
-            method: Method::GET,
-            template: "/api/users/{id}",
-            subject: Subject::Client,
-            body: none,
-            expect: [401, 200, 404, 404, 404, 200],
-        },
-        Route {
-            method: Method::GET,
-            template: "/api/admin/users",
-            subject: Subject::None,
-            body: none,
-            expect: [401, 403, 403, 403, 403, 200],
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/admin/users/{id}/suspend",
-            subject: Subject::Bystander,
-            body: reason,
-            expect: [401, 403, 403, 403, 403, 200],
-        },
-        Route {
-            method: Method::POST,
-            template: "/api/admin/users/{id}/restore",
-            subject: Subject::Bystander,
-            body: reason,
-            expect: [401, 403, 403, 403, 403, 200],
-        },
-        Route {
-            method: Method::GET,
-            template: "/api/admin/audit",
-            subject: Subject::None,
-            body: none,
-            expect: [401, 403, 403, 403, 403, 200],
-        },
-        Route {
-            method: Method::GET,
-            template: "/api/admin/audit/verify",
-            subject: Subject::None,
-            body: none,
-            expect: [401, 403, 403, 403, 403, 200],
-        },
+            [201; 6],
+        ),
+        route(
+            M::POST,
+            "/api/auth/login",
+            S::None,
+            |w| Some(json!({"email": w.client_email, "password": PASSWORD})),
+            [200; 6],
+        ),
+        route(
+            M::POST,
+            "/api/auth/logout",
+            S::None,
+            |_| Some(json!({})),
+            [401, 204, 204, 204, 204, 204],
+        ),
+        route(
+            M::GET,
+            "/api/me",
+            S::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        route(
+            M::GET,
+            "/api/users/{id}",
+            S::Client,
+            none,
+            [401, 200, 404, 404, 404, 200],
+        ),
+        // Lawyers' own profile and hours.
+        route(M::GET, "/api/lawyer/profile", S::None, none, LAWYER_ONLY),
+        route(
+            M::PUT,
+            "/api/lawyer/profile",
+            S::None,
+            |w| Some(profile(&w.lawyer_oab, 20_000)),
+            LAWYER_ONLY,
+        ),
+        route(
+            M::GET,
+            "/api/lawyer/availability",
+            S::None,
+            none,
+            LAWYER_ONLY,
+        ),
+        route(
+            M::PUT,
+            "/api/lawyer/availability",
+            S::None,
+            |_| Some(open_week()),
+            LAWYER_ONLY,
+        ),
+        // The public directory.
+        route(M::GET, "/api/lawyers", S::None, none, PUBLIC),
+        route(M::GET, "/api/lawyers/{id}", S::Lawyer, none, PUBLIC),
+        route(M::GET, "/api/lawyers/{id}/slots", S::Lawyer, none, PUBLIC),
+        route(M::GET, "/api/lawyers/{id}/rating", S::Lawyer, none, PUBLIC),
+        // Payments. The webhook authenticates by signature only: unsigned is a 400 for anyone.
+        route(
+            M::POST,
+            "/api/checkout/create-session",
+            S::None,
+            |w| Some(json!({"lawyer_id": w.lawyer_id})),
+            [401, 201, 201, 403, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/webhooks/stripe",
+            S::None,
+            |_| Some(json!({"id": "evt_x"})),
+            [400; 6],
+        ),
+        route(
+            M::GET,
+            "/api/payments",
+            S::None,
+            none,
+            [401, 200, 200, 403, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/payments/{id}",
+            S::Payment,
+            none,
+            [401, 200, 404, 404, 404, 200],
+        ),
+        // Sessions. The other client cannot see or use the client's payment or session.
+        route(
+            M::POST,
+            "/api/sessions/schedule",
+            S::None,
+            |w| Some(json!({"payment_id": w.payment_id, "start": w.free_slot})),
+            [401, 201, 404, 403, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/sessions",
+            S::None,
+            none,
+            [401, 200, 200, 200, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/sessions/{id}",
+            S::Session,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        route(
+            M::POST,
+            "/api/sessions/{id}/reschedule",
+            S::Session,
+            |w| Some(json!({"start": w.other_slot})),
+            [401, 200, 404, 403, 403, 403],
+        ),
+        // The lawyer's 409: the client cancelled the session a moment before.
+        route(
+            M::POST,
+            "/api/sessions/{id}/cancel",
+            S::Session,
+            reason,
+            [401, 200, 404, 409, 403, 403],
+        ),
+        // The parties get past authorization to "not open yet" (the session is days away).
+        route(
+            M::GET,
+            "/api/sessions/{id}/join",
+            S::Session,
+            none,
+            [401, 409, 404, 409, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/sessions/{id}/calendar.ics",
+            S::Session,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        // Admin.
+        route(M::GET, "/api/admin/users", S::None, none, ADMIN_ONLY),
+        route(
+            M::POST,
+            "/api/admin/users/{id}/suspend",
+            S::Bystander,
+            reason,
+            ADMIN_ONLY,
+        ),
+        route(
+            M::POST,
+            "/api/admin/users/{id}/restore",
+            S::Bystander,
+            reason,
+            ADMIN_ONLY,
+        ),
+        route(M::GET, "/api/admin/lawyers", S::None, none, ADMIN_ONLY),
+        route(
+            M::POST,
+            "/api/admin/lawyers/{id}/verify",
+            S::Lawyer,
+            reason,
+            ADMIN_ONLY,
+        ),
+        route(
+            M::POST,
+            "/api/admin/lawyers/{id}/reject",
+            S::Lawyer,
+            reason,
+            ADMIN_ONLY,
+        ),
+        route(M::GET, "/api/admin/audit", S::None, none, ADMIN_ONLY),
+        route(M::GET, "/api/admin/audit/verify", S::None, none, ADMIN_ONLY),
     ]
 }
 
-async fn callers(app: &TestApp) -> [Actor; 6] {
-    [
+/// Fresh callers and a world for one route, so one route's effect cannot leak into another.
+async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String) {
+    let admin = app.admin().await;
+    let oab = format!("{}", 90_000 + row);
+    let lawyer = app.verified_lawyer(&admin, &oab, 20_000).await;
+    let client = app.register("CLIENT").await;
+    let now = Utc::now();
+    let slots = app
+        .slots_between(&lawyer, now + Duration::days(3), now + Duration::days(5))
+        .await;
+    let booked = app.paid_payment(&client, &lawyer).await;
+    let session: Value = app
+        .book(&client, &booked, slots[0])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let payment_id = app.paid_payment(&client, &lawyer).await;
+    let world = World {
+        client_email: client.email.clone(),
+        lawyer_id: lawyer.id,
+        lawyer_oab: oab,
+        payment_id,
+        free_slot: slots[2],
+        other_slot: slots[4],
+    };
+    let callers = [
         app.anonymous(),
+        client,
         app.register("CLIENT").await,
-        app.register("CLIENT").await,
-        app.register("LAWYER").await,
+        lawyer,
         app.register("PARTNER").await,
-        app.admin().await,
-    ]
+        admin,
+    ];
+    let bystander = app.register("CLIENT").await.id;
+    (
+        callers,
+        world,
+        bystander,
+        session["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[sqlx::test]
 async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut failures = Vec::new();
-    for route in routes() {
-        // Fresh callers per route, so that one route's effect (a logout) cannot leak into another.
-        let actors = callers(&app).await;
-        let bystander: Uuid = app.register("CLIENT").await.id;
-        let world = World {
-            client_email: actors[1].email.clone(),
+    for (row, route) in routes().into_iter().enumerate() {
+        let (actors, world, bystander, session) = setup(&app, row).await;
+        let id = match route.subject {
+            Subject::None => String::new(),
+            Subject::Client => actors[1].id.to_string(),
+            Subject::Bystander => bystander.to_string(),
+            Subject::Lawyer => world.lawyer_id.to_string(),
+            Subject::Payment => world.payment_id.clone(),
+            Subject::Session => session,
         };
-        let path = match route.subject {
-            Subject::None => route.template.to_owned(),
-            Subject::Client => route.template.replace("{id}", &actors[1].id.to_string()),
-            Subject::Bystander => route.template.replace("{id}", &bystander.to_string()),
-        };
+        let path = route.template.replace("{id}", &id);
         for (i, actor) in actors.iter().enumerate() {
             let body = (route.body)(&world);
             let got = actor

@@ -16,8 +16,8 @@ async fn user(db: &PgPool, role: &str) -> Uuid {
 async fn payment(db: &PgPool, client: Uuid, lawyer: Uuid, status: &str) -> Uuid {
     let paid_at = (status == "paid").then(chrono::Utc::now);
     sqlx::query_scalar(
-        "INSERT INTO payments (client_id, lawyer_id, lawyer_fee_cents, service_fee_cents, status, paid_at)
-         VALUES ($1, $2, 20000, 2000, $3, $4) RETURNING id",
+        "INSERT INTO payments (client_id, lawyer_id, lawyer_fee_cents, service_fee_cents, status, paid_at, consultation_minutes)
+         VALUES ($1, $2, 20000, 2000, $3, $4, 60) RETURNING id",
     )
     .bind(client)
     .bind(lawyer)
@@ -75,11 +75,13 @@ async fn a_lawyer_never_has_two_overlapping_sessions(db: PgPool) {
     let pb2 = payment(&db, b, lawyer, "paid").await;
     book(&db, b, lawyer, pb2, 11, 12).await.unwrap();
     // ...and a cancelled session frees its slot.
-    sqlx::query("UPDATE legal_sessions SET status = 'cancelled' WHERE id = $1")
-        .bind(first)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE legal_sessions SET status = 'cancelled', cancelled_by = client_id WHERE id = $1",
+    )
+    .bind(first)
+    .execute(&db)
+    .await
+    .unwrap();
     book(&db, b, lawyer, pb, 10, 11).await.unwrap();
 }
 

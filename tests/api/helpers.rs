@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -16,6 +17,26 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestApp {
     pub url: String,
     pub db: PgPool,
+    pub state: tribuna_api::AppState,
+    pub stand_in: tribuna_stripe_standin::StandIn,
+    pub clock: Arc<OffsetClock>,
+}
+
+/// Real time plus an offset the test sets: time moves on, and a test can jump ahead.
+#[derive(Default)]
+pub struct OffsetClock(Mutex<chrono::Duration>);
+
+impl OffsetClock {
+    /// Makes `now()` return about `at` from here on.
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        *self.0.lock().unwrap() = at - chrono::Utc::now();
+    }
+}
+
+impl tribuna_api::Clock for OffsetClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.0.lock().unwrap()
+    }
 }
 
 impl TestApp {
@@ -28,13 +49,26 @@ impl TestApp {
         settings.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.web.build = false;
         settings.web.dir = std::env::temp_dir().join("tribuna-no-web-client");
+        settings.sessions.worker_interval_seconds = 0;
+        // Tests jump the clock days ahead; logins should outlive that.
+        settings.auth.session_ttl_hours = 24 * 14;
+        settings.data.dir = Some(std::env::temp_dir().join("tribuna-test-data"));
         configure(&mut settings);
-        let app = Application::build(&settings, db.clone())
+        let clock = Arc::new(OffsetClock::default());
+        let app = Application::build_with_clock(&settings, db.clone(), clock.clone())
             .await
             .expect("app builds");
         let url = format!("http://{}", app.addr);
+        let state = app.state.clone();
+        let stand_in = app.stand_in.clone().expect("tests use the Stripe stand-in");
         tokio::spawn(app.run(std::future::pending()));
-        TestApp { url, db }
+        TestApp {
+            url,
+            db,
+            state,
+            stand_in,
+            clock,
+        }
     }
 
     /// A client with no session.

@@ -7,4 +7,8 @@ mod auth;
 mod constraints;
 mod conventions;
 mod helpers;
+mod lawyers;
+mod market;
+mod payments;
+mod scheduling;
 mod serve;

@@ -1,6 +1,7 @@
 //! The admin control API. Every route takes `Only<Admins>`; every action is audited with a reason.
 
 mod audit_log;
+mod lawyers;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -10,5 +11,6 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::router())
+        .merge(lawyers::router())
         .merge(audit_log::router())
 }

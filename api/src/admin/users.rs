@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Part of an email or display name.
@@ -64,7 +65,7 @@ async fn list_users(
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
     /// Why; kept in the audit log.
-    reason: String,
+    pub reason: String,
 }
 
 /// Suspends an account and ends its login sessions.

@@ -20,6 +20,22 @@ impl RolePolicy for Admins {
     const ROLES: &'static [Role] = &[Role::Admin];
 }
 
+pub struct Clients;
+impl RolePolicy for Clients {
+    const ROLES: &'static [Role] = &[Role::Client];
+}
+
+pub struct Lawyers;
+impl RolePolicy for Lawyers {
+    const ROLES: &'static [Role] = &[Role::Lawyer];
+}
+
+/// The two parties of a consultation.
+pub struct Parties;
+impl RolePolicy for Parties {
+    const ROLES: &'static [Role] = &[Role::Client, Role::Lawyer];
+}
+
 /// A caller whose role is in `P::ROLES`; anyone else gets 403 (401 when not logged in).
 pub struct Only<P: RolePolicy>(pub Caller, pub PhantomData<P>);
 

@@ -1,8 +1,10 @@
 //! Domain types: parsed, never trusted. They know nothing of HTTP or SQL.
 
 mod account;
+pub mod lawyer;
 
 pub use account::{DisplayName, Email, Password, Reason, Role, UserId};
+pub use lawyer::{Cents, Oab};
 
 /// A value that failed to parse into a domain type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

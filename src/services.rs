@@ -1,0 +1,97 @@
+//! Outside services the API uses: Stripe (or the local stand-in) and the room-token key.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use tribuna_api::payments::{Gateway, StripeSettings};
+use tribuna_signaling::RoomTokenKey;
+use tribuna_stripe_standin::{StandIn, StandInConfig};
+
+use crate::config::Settings;
+
+pub struct Payments {
+    pub gateway: Arc<Gateway>,
+    /// Running when no Stripe keys are configured.
+    pub stand_in: Option<StandIn>,
+}
+
+/// Stripe with the configured keys, or a local stand-in on loopback when there are none.
+pub async fn payments(settings: &Settings) -> anyhow::Result<Payments> {
+    let p = &settings.payments;
+    match (&p.stripe_secret_key, &p.stripe_webhook_secret) {
+        (Some(key), Some(webhook)) => {
+            let gateway = Gateway::new(&StripeSettings {
+                api_base: p.stripe_api_base.clone(),
+                secret_key: key.expose_secret().to_owned(),
+                webhook_secret: webhook.expose_secret().to_owned(),
+            })?;
+            Ok(Payments {
+                gateway: Arc::new(gateway),
+                stand_in: None,
+            })
+        }
+        (Some(_), None) => anyhow::bail!(
+            "payments.stripe_secret_key is set but payments.stripe_webhook_secret is not"
+        ),
+        _ => {
+            let secret_key = format!("sk_test_standin_{}", random_hex(12));
+            let webhook_secret = format!("whsec_standin_{}", random_hex(16));
+            let stand_in = StandIn::start(StandInConfig {
+                bind: ([127, 0, 0, 1], 0).into(),
+                secret_key: secret_key.clone(),
+                webhook_secret: webhook_secret.clone(),
+            })
+            .await
+            .context("starting the local Stripe stand-in")?;
+            let gateway = Gateway::new(&StripeSettings {
+                api_base: Some(stand_in.base_url.clone()),
+                secret_key,
+                webhook_secret,
+            })?;
+            Ok(Payments {
+                gateway: Arc::new(gateway),
+                stand_in: Some(stand_in),
+            })
+        }
+    }
+}
+
+/// The configured room-token secret, or one generated once and kept in `data_dir` (mode 0600).
+pub fn room_token_key(settings: &Settings) -> anyhow::Result<RoomTokenKey> {
+    if let Some(secret) = &settings.signaling.token_secret {
+        return RoomTokenKey::new(secret.expose_secret().as_bytes().to_vec())
+            .context("signaling.token_secret");
+    }
+    let dir = settings.data.resolved_dir();
+    let path = dir.join("room-token.key");
+    let hex_key = match std::fs::read_to_string(&path) {
+        Ok(k) if k.trim().len() >= 64 => k.trim().to_owned(),
+        _ => write_private(&dir, &path, &random_hex(32))?,
+    };
+    RoomTokenKey::new(hex::decode(hex_key).context("room-token.key is not hex")?)
+        .context("room-token.key")
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn write_private(dir: &Path, path: &Path, contents: &str) -> anyhow::Result<String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    Ok(contents.to_owned())
+}

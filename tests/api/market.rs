@@ -1,0 +1,180 @@
+//! Helpers for marketplace tests: verified lawyers, paid payments, free slots.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{Actor, TestApp};
+
+/// Every day 07:00–22:00 in São Paulo, one-hour consultations, a week ahead.
+pub fn open_week() -> Value {
+    let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    json!({
+        "weekly": days.iter().map(|d| json!({"weekday": d, "start": "07:00", "end": "22:00"})).collect::<Vec<_>>(),
+        "min_notice_minutes": 60,
+        "booking_window_days": 14,
+    })
+}
+
+pub fn profile(oab: &str, fee_cents: i64) -> Value {
+    json!({
+        "oab_number": oab, "oab_state": "SP", "areas": ["family", "civil"], "languages": ["pt-BR", "en"],
+        "bio": "Direito de família.", "fee_cents": fee_cents, "consultation_minutes": 60, "time_zone": "America/Sao_Paulo",
+    })
+}
+
+impl TestApp {
+    /// A lawyer with a profile, open availability, verified by `admin`.
+    pub async fn verified_lawyer(&self, admin: &Actor, oab: &str, fee_cents: i64) -> Actor {
+        let lawyer = self.register("LAWYER").await;
+        let res = lawyer
+            .send(
+                reqwest::Method::PUT,
+                "/api/lawyer/profile",
+                Some(&profile(oab, fee_cents)),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+        let res = lawyer
+            .send(
+                reqwest::Method::PUT,
+                "/api/lawyer/availability",
+                Some(&open_week()),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+        let res = admin
+            .post(
+                &format!("/api/admin/lawyers/{}/verify", lawyer.id),
+                &json!({"reason": "OAB checked on CNA"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        lawyer
+    }
+
+    /// Starts a checkout for `lawyer` as `client`; returns the checkout view.
+    pub async fn checkout(&self, client: &Actor, lawyer: &Actor) -> Value {
+        let res = client
+            .post(
+                "/api/checkout/create-session",
+                &json!({"lawyer_id": lawyer.id}),
+            )
+            .await;
+        assert!(res.status().is_success(), "{:?}", res.text().await);
+        res.json().await.unwrap()
+    }
+
+    /// Submits the stand-in's checkout page with `outcome` (`paid`, `pending`, `declined`).
+    pub async fn pay(&self, checkout_url: &str, outcome: &str) -> StatusCode {
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        no_redirects
+            .post(format!("{checkout_url}/pay"))
+            .form(&[("outcome", outcome)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    pub async fn settle(&self, checkout_url: &str, outcome: &str) -> StatusCode {
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        no_redirects
+            .post(format!("{checkout_url}/settle"))
+            .form(&[("outcome", outcome)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    /// Waits (up to 10 s) until the payment's status is `status`, as seen by its client.
+    pub async fn await_payment(&self, client: &Actor, payment_id: &str, status: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let payment: Value = client
+                .get(&format!("/api/payments/{payment_id}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            if payment["status"] == status {
+                return payment;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "payment never became {status}: {payment}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// A paid payment of `client` for `lawyer`; returns its id.
+    pub async fn paid_payment(&self, client: &Actor, lawyer: &Actor) -> String {
+        let checkout = self.checkout(client, lawyer).await;
+        let url = checkout["checkout_url"].as_str().unwrap();
+        assert_eq!(self.pay(url, "paid").await, StatusCode::SEE_OTHER);
+        let id = checkout["payment_id"].as_str().unwrap().to_owned();
+        self.await_payment(client, &id, "paid").await;
+        id
+    }
+
+    /// The lawyer's free slot starts (as seen by anyone) for the next 14 days.
+    pub async fn slots(&self, lawyer: &Actor) -> Vec<DateTime<Utc>> {
+        self.slots_query(lawyer, "").await
+    }
+
+    /// Free slot starts in `[from, to)`.
+    pub async fn slots_between(
+        &self,
+        lawyer: &Actor,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<DateTime<Utc>> {
+        let q = format!(
+            "?from={}&to={}",
+            from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        self.slots_query(lawyer, &q).await
+    }
+
+    async fn slots_query(&self, lawyer: &Actor, query: &str) -> Vec<DateTime<Utc>> {
+        let list: Value = self
+            .anonymous()
+            .get(&format!("/api/lawyers/{}/slots{query}", lawyer.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        list["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["start"].as_str().unwrap().parse().unwrap())
+            .collect()
+    }
+
+    /// Books `start` with `payment_id`; returns the response.
+    pub async fn book(
+        &self,
+        client: &Actor,
+        payment_id: &str,
+        start: DateTime<Utc>,
+    ) -> reqwest::Response {
+        client
+            .post(
+                "/api/sessions/schedule",
+                &json!({"payment_id": payment_id, "start": start, "legal_mode": false}),
+            )
+            .await
+    }
+}
