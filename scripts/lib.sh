@@ -5,7 +5,7 @@
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tribuna/target}"
 
 # Debian packages the product and its tests need.
-SYSTEM_PACKAGES=(postgresql postgresql-contrib pkg-config)
+SYSTEM_PACKAGES=(postgresql postgresql-contrib pkg-config chromium curl)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -24,7 +24,19 @@ ensure_system_packages() {
   apt-get install -y -q "${missing[@]}" || { apt-get update -q && apt-get install -y -q "${missing[@]}"; }
 }
 
+# The web client's tools (Vite 8) need Node.js 20.19 or newer; Debian's own nodejs is older,
+# so a missing or old Node is named rather than replaced.
+ensure_node() {
+  local v
+  v="$(node --version 2>/dev/null || true)"
+  if ! printf '%s\n' "v20.19.0" "$v" | sort -V -C 2>/dev/null || [ -z "$v" ]; then
+    echo "error: Node.js 20.19 or newer is needed for the web client (found: ${v:-none})" >&2
+    exit 1
+  fi
+}
+
 ensure_web_client() {
+  ensure_node
   local dir=web-client
   [ -f "$dir/package.json" ] || return 0
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

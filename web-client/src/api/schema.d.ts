@@ -36,6 +36,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/lawyers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lawyers by verification status, oldest first (the verification queue). */
+        get: operations["list_lawyers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/lawyers/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuses a lawyer's OAB registration: the lawyer is not listed. */
+        post: operations["reject_lawyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/lawyers/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a lawyer's OAB registration as checked: the lawyer is listed. */
+        post: operations["verify_lawyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -138,6 +189,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkout/create-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts paying for a consultation: a Checkout Session with the lawyer's fee and the
+         *     platform's service fee as two separate line items. Returns an open one if it exists.
+         */
+        post: operations["create_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyer/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling lawyer's availability rules. */
+        get: operations["get_availability"];
+        /** Replaces the calling lawyer's availability: weekly hours, date overrides, buffers and limits. */
+        put: operations["put_availability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyer/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling lawyer's profile and verification status. */
+        get: operations["get_profile"];
+        /**
+         * Creates or updates the calling lawyer's profile. A new or changed OAB registration
+         *     waits for an admin's verification before the lawyer is listed again.
+         */
+        put: operations["put_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verified lawyers, filtered, sorted and paginated. */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A verified lawyer's public profile. */
+        get: operations["profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyers/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lawyer's rating from visible reviews. */
+        get: operations["rating"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyers/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A verified lawyer's free slots. */
+        get: operations["slots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -155,6 +333,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling client's payments, newest first. */
+        get: operations["my_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment (a receipt): its client or an admin. */
+        get: operations["payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's sessions (as client or lawyer), latest first. */
+        get: operations["my_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Books a slot with a paid, unused payment; the payment is consumed in the same transaction. */
+        post: operations["schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session: its client, its lawyer, or an admin. */
+        get: operations["session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session as an iCalendar file (stable UID; SEQUENCE is the session's revision). */
+        get: operations["calendar_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a session. The client may cancel up to the notice (default 24 h) before the
+         *     start; the lawyer at any time. Either way the client is refunded in full.
+         */
+        post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A room token for the session's client or lawyer, only inside the session window. */
+        get: operations["join"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Moves the client's session to another free slot, up to the cancellation notice before it. */
+        post: operations["reschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}": {
         parameters: {
             query?: never;
@@ -166,6 +500,26 @@ export interface paths {
         get: operations["get_account"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receives Stripe's events. A bad or stale signature changes nothing (400); a
+         *     redelivered event is acknowledged and has no second effect.
+         */
+        post: operations["receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -206,6 +560,41 @@ export interface components {
             subject_id: string;
             subject_kind: string;
         };
+        /** @description The availability document a lawyer edits. */
+        AvailabilityDoc: {
+            /**
+             * Format: int32
+             * @description How far ahead slots are offered.
+             */
+            booking_window_days?: number;
+            /** Format: int32 */
+            buffer_after_minutes?: number;
+            /**
+             * Format: int32
+             * @description Free time kept before and after each session.
+             */
+            buffer_before_minutes?: number;
+            /**
+             * Format: int32
+             * @description At most this many sessions on one day (in the lawyer's time zone).
+             */
+            max_per_day?: number | null;
+            /**
+             * Format: int32
+             * @description How long before a slot it may still be booked.
+             */
+            min_notice_minutes?: number;
+            overrides?: components["schemas"]["DateOverride"][];
+            weekly: components["schemas"]["WeeklyHours"][];
+        };
+        CancelBody: {
+            reason: string;
+        };
+        Cancellation: {
+            /** @description `refunded`, or `failed` (support will follow up) when the refund could not be issued. */
+            refund: string;
+            session: components["schemas"]["Session"];
+        };
         ChainReport: {
             /**
              * Format: int64
@@ -222,6 +611,30 @@ export interface components {
              */
             rows_checked: number;
         };
+        CheckoutBody: {
+            /** Format: uuid */
+            lawyer_id: string;
+        };
+        CheckoutView: {
+            /** @description Send the browser here to pay (Stripe Checkout, or the local stand-in's page). */
+            checkout_url: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: int64 */
+            lawyer_fee_cents: number;
+            /** Format: uuid */
+            payment_id: string;
+            /** Format: int64 */
+            service_fee_cents: number;
+            /** Format: int64 */
+            total_cents: number;
+        };
+        /** @description One date's hours replace its weekday's; no hours means a day off. */
+        DateOverride: {
+            /** @description `YYYY-MM-DD` in the lawyer's time zone. */
+            date: string;
+            hours?: components["schemas"]["HoursRange"][];
+        };
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -231,9 +644,153 @@ export interface components {
             /** @description Human-readable explanation (English). */
             message: string;
         };
+        HoursRange: {
+            end: string;
+            start: string;
+        };
+        JoinTicket: {
+            /** Format: date-time */
+            expires_at: string;
+            legal_mode: boolean;
+            room: string;
+            signaling_url: string;
+            /** @description The room access token for the signaling server. */
+            token: string;
+        };
+        LawyerCard: {
+            areas: string[];
+            bio: string;
+            /** Format: int32 */
+            consultation_minutes: number;
+            display_name: string;
+            /**
+             * Format: int64
+             * @description The lawyer's fee, owed in full to the lawyer.
+             */
+            fee_cents: number;
+            /** Format: uuid */
+            id: string;
+            languages: string[];
+            /** Format: date-time */
+            next_slot?: string | null;
+            oab_number: string;
+            oab_state: string;
+            rating: components["schemas"]["RatingSummary"];
+            /**
+             * Format: int64
+             * @description The platform's service fee, charged separately.
+             */
+            service_fee_cents: number;
+            time_zone: string;
+            /** Format: int64 */
+            total_cents: number;
+        };
         LoginRequest: {
             email: string;
             password: string;
+        };
+        OwnProfile: {
+            areas: string[];
+            bio: string;
+            /** Format: int32 */
+            consultation_minutes: number;
+            display_name: string;
+            /** Format: int64 */
+            fee_cents: number;
+            languages: string[];
+            oab_number: string;
+            oab_state: string;
+            time_zone: string;
+            /** Format: uuid */
+            user_id: string;
+            /** @description `pending` until an admin verifies the OAB registration; `verified`; or `rejected`. */
+            verification_status: string;
+            /** Format: date-time */
+            verified_at?: string | null;
+        };
+        Payment: {
+            /** Format: date-time */
+            checkout_expires_at?: string | null;
+            checkout_url?: string | null;
+            /** Format: uuid */
+            client_id: string;
+            /** Format: int32 */
+            consultation_minutes: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Owed in full to the lawyer.
+             */
+            lawyer_fee_cents: number;
+            /** Format: uuid */
+            lawyer_id: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** Format: int64 */
+            refunded_cents: number;
+            /**
+             * Format: int64
+             * @description The platform's fee, a separate line of the checkout.
+             */
+            service_fee_cents: number;
+            /**
+             * Format: uuid
+             * @description The session this payment booked, once booked.
+             */
+            session_id?: string | null;
+            status: string;
+        };
+        ProfileRequest: {
+            /** @description Codes from the list in docs/marketplace.md, e.g. `family`, `labor`. */
+            areas: string[];
+            bio?: string;
+            /** Format: int32 */
+            consultation_minutes: number;
+            /**
+             * Format: int64
+             * @description The lawyer's fee for one consultation, in centavos.
+             */
+            fee_cents: number;
+            /** @description Language tags, e.g. `pt-BR`, `en`. */
+            languages: string[];
+            /** @description Digits, optionally with a letter suffix, e.g. `123456` or `12345A`. */
+            oab_number: string;
+            /** @description The OAB section's UF, e.g. `SP`. */
+            oab_state: string;
+            /** @description IANA time zone of the working hours, e.g. `America/Sao_Paulo`. */
+            time_zone: string;
+        };
+        RatingDetail: {
+            /**
+             * Format: double
+             * @description (prior_count · prior_mean + Σ ratings) / (prior_count + count)
+             */
+            bayesian: number;
+            /** Format: int64 */
+            count: number;
+            /** @description Number of visible reviews with 1, 2, 3, 4 and 5 stars. */
+            distribution: number[];
+            /** Format: double */
+            mean?: number | null;
+            /** Format: double */
+            prior_count: number;
+            /** Format: double */
+            prior_mean: number;
+        };
+        RatingSummary: {
+            /**
+             * Format: double
+             * @description The ranking score (Bayesian average; see docs/marketplace.md).
+             */
+            bayesian: number;
+            /** Format: int64 */
+            count: number;
+            /** Format: double */
+            mean?: number | null;
         };
         ReasonRequest: {
             /** @description Why; kept in the audit log. */
@@ -246,8 +803,64 @@ export interface components {
             /** @description CLIENT, LAWYER or PARTNER (admins are made with `tribuna admin create`). */
             role: components["schemas"]["Role"];
         };
+        RescheduleBody: {
+            /** Format: date-time */
+            start: string;
+        };
         /** @enum {string} */
         Role: "CLIENT" | "LAWYER" | "PARTNER" | "ADMIN";
+        ScheduleBody: {
+            /** @description Record the call in Legal Mode (both parties must still consent in the call). */
+            legal_mode?: boolean;
+            /**
+             * Format: uuid
+             * @description A paid payment of the caller's that has not booked a session yet.
+             */
+            payment_id: string;
+            /**
+             * Format: date-time
+             * @description The slot's start, one of `GET /api/lawyers/{id}/slots`.
+             */
+            start: string;
+        };
+        SearchPage: {
+            items: components["schemas"]["LawyerCard"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A legal session with its parties' names and attendance. */
+        Session: {
+            cancel_reason?: string | null;
+            /** Format: uuid */
+            client_id: string;
+            client_joined: boolean;
+            client_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            end: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lawyer_id: string;
+            lawyer_joined: boolean;
+            lawyer_name: string;
+            legal_mode: boolean;
+            /** Format: uuid */
+            payment_id: string;
+            /**
+             * Format: int32
+             * @description Bumped on every change a calendar must learn of (the .ics SEQUENCE).
+             */
+            revision: number;
+            /** Format: date-time */
+            start: string;
+            status: string;
+        };
         /**
          * @description The signed-in user, the dashboard to land on, and the token that every
          *     write must carry in the `X-CSRF-Token` header.
@@ -257,6 +870,26 @@ export interface components {
             /** @description The role's dashboard, e.g. `/lawyer`. */
             home: string;
             user: components["schemas"]["AccountView"];
+        };
+        Slot: {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
+        };
+        SlotList: {
+            /** Format: int32 */
+            consultation_minutes: number;
+            slots: components["schemas"]["Slot"][];
+            /** @description The lawyer's time zone (slots are instants; show them in the viewer's zone). */
+            time_zone: string;
+        };
+        /** @description Working hours for one weekday, in the lawyer's time zone (`"09:00"` to `"12:30"`). */
+        WeeklyHours: {
+            end: string;
+            start: string;
+            /** @description `mon`, `tue`, `wed`, `thu`, `fri`, `sat` or `sun`. */
+            weekday: string;
         };
     };
     responses: never;
@@ -269,19 +902,19 @@ export type $defs = Record<string, never>;
 export interface operations {
     list_entries: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description e.g. `user.suspended` */
-                action: string | null;
-                actor_id: string | null;
-                subject_kind: string | null;
-                subject_id: string | null;
+                action?: string;
+                actor_id?: string;
+                subject_kind?: string;
+                subject_id?: string;
                 /** @description Page backwards: entries with a smaller seq. */
-                before_seq: number | null;
+                before_seq?: number;
                 /** @description 1 to 500, default 100. */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -331,20 +964,132 @@ export interface operations {
             };
         };
     };
-    list_users: {
+    list_lawyers: {
+        parameters: {
+            query?: {
+                /** @description `pending` (default), `verified` or `rejected`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnProfile"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_lawyer: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description Part of an email or display name. */
-                q: string | null;
-                role: null | components["schemas"]["Role"];
-                /** @description `active` or `suspended`. */
-                status: string | null;
-                /** @description 1 to 200, default 50. */
-                limit: number | null;
-                offset: number | null;
+                id: string;
             };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnProfile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_lawyer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnProfile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                /** @description Part of an email or display name. */
+                q?: string;
+                role?: components["schemas"]["Role"];
+                /** @description `active` or `suspended`. */
+                status?: string;
+                /** @description 1 to 200, default 50. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -568,6 +1313,329 @@ export interface operations {
             };
         };
     };
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description an open checkout for this lawyer already exists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityDoc"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AvailabilityDoc"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityDoc"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnProfile"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnProfile"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                /** @description Area of practice code, e.g. `family`. */
+                area?: string;
+                /** @description Language tag, e.g. `en`. */
+                language?: string;
+                /** @description Lawyer's fee bounds, in centavos. */
+                min_fee?: number;
+                max_fee?: number;
+                /** @description Minimum mean rating (1 to 5); lawyers without reviews are left out when set. */
+                min_rating?: number;
+                /** @description `rating` (default: Bayesian average, best first), `price` (cheapest first) or `soonest`. */
+                sort?: string;
+                /** @description 1-based. */
+                page?: number;
+                /** @description 1 to 50, default 20. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LawyerCard"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    slots: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (RFC 3339); default now. */
+                from?: string;
+                /** @description End of the range; default 14 days after `from`; at most 62 days after it. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -586,6 +1654,329 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    calendar_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cancellation"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinTicket"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -624,6 +2015,37 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description a Stripe event, signed */
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            /** @description received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

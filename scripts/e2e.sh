@@ -1,0 +1,26 @@
+# Browser tests: start the real server with the built web client, make an admin,
+# and run the web client's playwright-core suite against it in Debian's Chromium.
+# shellcheck shell=bash
+
+run_browser_tests() {
+  local bin="$CARGO_TARGET_DIR/debug/tribuna" out pid url admin_email admin_password
+  out="$(mktemp)"
+  TRIBUNA_SERVER_BIND=127.0.0.1:0 TRIBUNA_WEB_BUILD=false "$bin" serve >"$out" 2>"$out.log" &
+  pid=$!
+  # shellcheck disable=SC2064
+  trap "kill $pid 2>/dev/null || true" EXIT
+  for _ in $(seq 1 600); do
+    url="$(sed -n 's/^Tribuna is running at //p' "$out")"
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$out.log" >&2; echo "error: tribuna serve exited" >&2; return 1; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "error: tribuna serve printed no URL" >&2; return 1; }
+  curl -fsS "$url/readyz" >/dev/null
+  admin_email="admin-$(date +%s)-$RANDOM@example.com"
+  admin_password="e2e admin password $RANDOM$RANDOM"
+  TRIBUNA_ADMIN_PASSWORD="$admin_password" "$bin" admin create --email "$admin_email" --name "Admin E2E" >/dev/null
+  (cd web-client && BASE_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" npm run --silent e2e)
+  kill "$pid" 2>/dev/null || true
+  trap - EXIT
+}
