@@ -17,6 +17,21 @@ export type ChainReport = Schemas['ChainReport'];
 export type RegisterRequest = Schemas['RegisterRequest'];
 export type LoginRequest = Schemas['LoginRequest'];
 export type ErrorBody = Schemas['ErrorBody'];
+export type LawyerCard = Schemas['LawyerCard'];
+export type SearchPage = Schemas['SearchPage'];
+export type Slot = Schemas['Slot'];
+export type SlotList = Schemas['SlotList'];
+export type RatingDetail = Schemas['RatingDetail'];
+export type OwnProfile = Schemas['OwnProfile'];
+export type ProfileRequest = Schemas['ProfileRequest'];
+export type AvailabilityDoc = Schemas['AvailabilityDoc'];
+export type Payment = Schemas['Payment'];
+export type CheckoutView = Schemas['CheckoutView'];
+export type LegalSession = Schemas['Session'];
+export type Cancellation = Schemas['Cancellation'];
+export type JoinTicket = Schemas['JoinTicket'];
+export type VerificationStatus = 'pending' | 'verified' | 'rejected';
+export const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['pending', 'verified', 'rejected'];
 
 export const ROLES: readonly Role[] = ['CLIENT', 'LAWYER', 'PARTNER', 'ADMIN'];
 export const SELF_SERVICE_ROLES = ['CLIENT', 'LAWYER', 'PARTNER'] as const satisfies readonly Role[];
@@ -37,6 +52,8 @@ type FiltersOf<K extends keyof operations> = operations[K]['parameters'] extends
 
 export type UserFilters = FiltersOf<'list_users'>;
 export type AuditFilters = FiltersOf<'list_entries'>;
+export type LawyerSearch = FiltersOf<'search'>;
+export type SlotRange = FiltersOf<'slots'>;
 
 export class ApiError extends Error {
   readonly status: number;
@@ -221,6 +238,112 @@ export class ApiClient {
 
   verifyAudit(): Promise<JsonOf<'verify_chain', 200>> {
     return this.request('GET', '/api/admin/audit/verify');
+  }
+
+  adminLawyers(status: VerificationStatus): Promise<JsonOf<'list_lawyers', 200>> {
+    return this.request('GET', '/api/admin/lawyers', { query: { status } });
+  }
+
+  verifyLawyer(id: string, reason: string): Promise<JsonOf<'verify_lawyer', 200>> {
+    return this.request('POST', `/api/admin/lawyers/${encodeURIComponent(id)}/verify`, { body: { reason } });
+  }
+
+  rejectLawyer(id: string, reason: string): Promise<JsonOf<'reject_lawyer', 200>> {
+    return this.request('POST', `/api/admin/lawyers/${encodeURIComponent(id)}/reject`, { body: { reason } });
+  }
+
+  // --- a lawyer's own profile and availability -------------------------------------------
+
+  /** The calling lawyer's profile, or null before the first save (404 `not_onboarded`). */
+  async myProfile(): Promise<JsonOf<'get_profile', 200> | null> {
+    try {
+      return await this.request('GET', '/api/lawyer/profile');
+    } catch (e) {
+      if (isApiError(e, 'not_onboarded')) return null;
+      throw e;
+    }
+  }
+
+  saveProfile(body: ProfileRequest): Promise<JsonOf<'put_profile', 200>> {
+    return this.request('PUT', '/api/lawyer/profile', { body });
+  }
+
+  /** The calling lawyer's availability, or null before the profile exists. */
+  async myAvailability(): Promise<JsonOf<'get_availability', 200> | null> {
+    try {
+      return await this.request('GET', '/api/lawyer/availability');
+    } catch (e) {
+      if (isApiError(e, 'not_onboarded')) return null;
+      throw e;
+    }
+  }
+
+  saveAvailability(body: AvailabilityDoc): Promise<JsonOf<'put_availability', 200>> {
+    return this.request('PUT', '/api/lawyer/availability', { body });
+  }
+
+  // --- the public directory --------------------------------------------------------------
+
+  searchLawyers(filters: LawyerSearch = {}): Promise<JsonOf<'search', 200>> {
+    return this.request('GET', '/api/lawyers', { query: filters });
+  }
+
+  lawyer(id: string): Promise<JsonOf<'profile', 200>> {
+    return this.request('GET', `/api/lawyers/${encodeURIComponent(id)}`);
+  }
+
+  lawyerSlots(id: string, range: SlotRange = {}): Promise<JsonOf<'slots', 200>> {
+    return this.request('GET', `/api/lawyers/${encodeURIComponent(id)}/slots`, { query: range });
+  }
+
+  lawyerRating(id: string): Promise<JsonOf<'rating', 200>> {
+    return this.request('GET', `/api/lawyers/${encodeURIComponent(id)}/rating`);
+  }
+
+  // --- payments --------------------------------------------------------------------------
+
+  /** Starts paying for a consultation; send the browser to `checkout_url`. */
+  createCheckout(lawyerId: string): Promise<JsonOf<'create_session', 201>> {
+    return this.request('POST', '/api/checkout/create-session', { body: { lawyer_id: lawyerId } });
+  }
+
+  payments(): Promise<JsonOf<'my_payments', 200>> {
+    return this.request('GET', '/api/payments');
+  }
+
+  payment(id: string): Promise<JsonOf<'payment', 200>> {
+    return this.request('GET', `/api/payments/${encodeURIComponent(id)}`);
+  }
+
+  // --- sessions --------------------------------------------------------------------------
+
+  schedule(body: { payment_id: string; start: string; legal_mode: boolean }): Promise<JsonOf<'schedule', 201>> {
+    return this.request('POST', '/api/sessions/schedule', { body });
+  }
+
+  sessions(): Promise<JsonOf<'my_sessions', 200>> {
+    return this.request('GET', '/api/sessions');
+  }
+
+  session(id: string): Promise<JsonOf<'session', 200>> {
+    return this.request('GET', `/api/sessions/${encodeURIComponent(id)}`);
+  }
+
+  reschedule(id: string, start: string): Promise<JsonOf<'reschedule', 200>> {
+    return this.request('POST', `/api/sessions/${encodeURIComponent(id)}/reschedule`, { body: { start } });
+  }
+
+  cancelSession(id: string, reason: string): Promise<JsonOf<'cancel', 200>> {
+    return this.request('POST', `/api/sessions/${encodeURIComponent(id)}/cancel`, { body: { reason } });
+  }
+
+  join(id: string): Promise<JsonOf<'join', 200>> {
+    return this.request('GET', `/api/sessions/${encodeURIComponent(id)}/join`);
+  }
+
+  /** A link to the session's .ics file (a plain GET with the session cookie). */
+  calendarUrl(id: string): string {
+    return `${this.baseUrl}/api/sessions/${encodeURIComponent(id)}/calendar.ics`;
   }
 }
 

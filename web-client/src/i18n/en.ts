@@ -1,7 +1,9 @@
+import { marketplaceEn } from './marketplace.en';
 import type { MessageKey } from './pt-BR';
 
 // English: the second language. Same keys and placeholders as pt-BR.ts.
 export const en: Record<MessageKey, string> = {
+  ...marketplaceEn,
   'app.name': 'Tribuna',
   'app.tagline': 'Legal video consultations with OAB-registered lawyers.',
 

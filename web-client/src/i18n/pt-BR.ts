@@ -1,6 +1,9 @@
 // Portuguese (Brazil): the default language. Every key here must exist in en.ts (the type
 // checker and i18n.test.ts both check). Placeholders are written {name}.
+import { marketplacePtBR } from './marketplace.pt-BR';
+
 export const ptBR = {
+  ...marketplacePtBR,
   'app.name': 'Tribuna',
   'app.tagline': 'Consultas jurídicas por vídeo com advogados inscritos na OAB.',
 

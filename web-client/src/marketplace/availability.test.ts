@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { AvailabilityDoc } from '../api/client';
+import { buildAvailabilityDoc, copyToAllDays, formFromDoc, type AvailabilityForm } from './availability';
+
+function form(patch: Partial<AvailabilityForm> = {}): AvailabilityForm {
+  return {
+    weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+    overrides: [],
+    bufferBefore: '0',
+    bufferAfter: '10',
+    minNotice: '120',
+    bookingWindow: '30',
+    maxPerDay: '',
+    ...patch,
+  };
+}
+
+const week = (mon: AvailabilityForm['weekly']['mon']) => ({ ...form().weekly, mon });
+
+function problems(f: AvailabilityForm) {
+  const r = buildAvailabilityDoc(f);
+  return r.ok ? [] : r.problems.map((p) => [p.at, p.key]);
+}
+
+describe('buildAvailabilityDoc', () => {
+  it('builds the server document, sorted by weekday and time', () => {
+    const r = buildAvailabilityDoc(
+      form({
+        weekly: {
+          ...form().weekly,
+          wed: [{ start: '14:00', end: '18:00' }],
+          mon: [
+            { start: '14:00', end: '18:00' },
+            { start: '09:00', end: '12:00' },
+          ],
+        },
+        overrides: [
+          { date: '2026-12-31', dayOff: false, hours: [{ start: '09:00', end: '12:00' }] },
+          { date: '2026-12-24', dayOff: true, hours: [{ start: '09:00', end: '10:00' }] },
+        ],
+        maxPerDay: '6',
+      }),
+    );
+    expect(r).toEqual({
+      ok: true,
+      doc: {
+        weekly: [
+          { weekday: 'mon', start: '09:00', end: '12:00' },
+          { weekday: 'mon', start: '14:00', end: '18:00' },
+          { weekday: 'wed', start: '14:00', end: '18:00' },
+        ],
+        overrides: [
+          { date: '2026-12-24', hours: [] }, // a day off sends no hours, whatever was typed before
+          { date: '2026-12-31', hours: [{ start: '09:00', end: '12:00' }] },
+        ],
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 10,
+        min_notice_minutes: 120,
+        booking_window_days: 30,
+        max_per_day: 6,
+      },
+    });
+  });
+
+  it('sends no daily limit when the field is empty', () => {
+    const r = buildAvailabilityDoc(form());
+    expect(r.ok && r.doc.max_per_day).toBeNull();
+  });
+
+  it('refuses a range that ends before it starts, or is empty', () => {
+    expect(problems(form({ weekly: week([{ start: '12:00', end: '09:00' }]) }))).toEqual([['weekly.mon.0', 'availability.error.order']]);
+    expect(problems(form({ weekly: week([{ start: '09:00', end: '09:00' }]) }))).toEqual([['weekly.mon.0', 'availability.error.order']]);
+  });
+
+  it('refuses overlapping ranges on a day, and accepts touching ones', () => {
+    expect(
+      problems(
+        form({
+          weekly: week([
+            { start: '09:00', end: '12:00' },
+            { start: '11:30', end: '13:00' },
+          ]),
+        }),
+      ),
+    ).toEqual([['weekly.mon.1', 'availability.error.overlap']]);
+    expect(
+      problems(
+        form({
+          weekly: week([
+            { start: '13:00', end: '18:00' },
+            { start: '09:00', end: '13:00' },
+          ]),
+        }),
+      ),
+    ).toEqual([]);
+    // A range inside another overlaps too; the later-listed row is the one marked.
+    expect(
+      problems(
+        form({
+          weekly: week([
+            { start: '10:00', end: '11:00' },
+            { start: '08:00', end: '18:00' },
+          ]),
+        }),
+      ),
+    ).toEqual([['weekly.mon.1', 'availability.error.overlap']]);
+  });
+
+  it('checks times, dates, duplicate and empty overrides', () => {
+    expect(problems(form({ weekly: week([{ start: '9h', end: '24:00' }]) }))).toEqual([['weekly.mon.0', 'availability.error.time']]);
+    expect(
+      problems(
+        form({
+          overrides: [
+            { date: '2026-02-30', dayOff: true, hours: [] },
+            { date: '2026-12-24', dayOff: true, hours: [] },
+            { date: '2026-12-24', dayOff: true, hours: [] },
+            { date: '2026-12-31', dayOff: false, hours: [] },
+            {
+              date: '2027-01-02',
+              dayOff: false,
+              hours: [
+                { start: '08:00', end: '10:00' },
+                { start: '09:00', end: '11:00' },
+              ],
+            },
+          ],
+        }),
+      ),
+    ).toEqual([
+      ['overrides.0', 'availability.error.date'],
+      ['overrides.2', 'availability.error.duplicateDate'],
+      ['overrides.3', 'availability.error.noHours'],
+      ['overrides.4.hours.1', 'availability.error.overlap'],
+    ]);
+  });
+
+  it('checks the rules against the server limits', () => {
+    expect(
+      problems(form({ bufferBefore: '-5', bufferAfter: '241', minNotice: 'x', bookingWindow: '0', maxPerDay: '49' })).map(([at]) => at),
+    ).toEqual(['bufferBefore', 'bufferAfter', 'minNotice', 'bookingWindow', 'maxPerDay']);
+    expect(problems(form({ bufferBefore: '240', minNotice: '43200', bookingWindow: '365', maxPerDay: '48' }))).toEqual([]);
+  });
+});
+
+describe('the form round-trips a stored document', () => {
+  it('reads what the server sent, defaults included', () => {
+    const doc: AvailabilityDoc = {
+      weekly: [
+        { weekday: 'fri', start: '14:00', end: '17:00' },
+        { weekday: 'fri', start: '08:00', end: '12:00' },
+      ],
+      overrides: [{ date: '2026-12-24', hours: [] }],
+    };
+    const f = formFromDoc(doc);
+    expect(f.weekly.fri).toEqual([
+      { start: '08:00', end: '12:00' },
+      { start: '14:00', end: '17:00' },
+    ]);
+    expect(f.overrides).toEqual([{ date: '2026-12-24', dayOff: true, hours: [] }]);
+    expect([f.minNotice, f.bookingWindow, f.maxPerDay]).toEqual(['120', '30', '']);
+    const again = buildAvailabilityDoc(f);
+    expect(again.ok && again.doc.weekly).toEqual([
+      { weekday: 'fri', start: '08:00', end: '12:00' },
+      { weekday: 'fri', start: '14:00', end: '17:00' },
+    ]);
+  });
+
+  it('copies one day to the whole week', () => {
+    const f = copyToAllDays(form({ weekly: week([{ start: '07:00', end: '22:00' }]) }), 'mon');
+    const r = buildAvailabilityDoc(f);
+    expect(r.ok && r.doc.weekly.map((w) => w.weekday)).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+    f.weekly.tue[0]!.start = '08:00';
+    expect(f.weekly.mon[0]!.start).toBe('07:00'); // copies, not shared rows
+  });
+});
