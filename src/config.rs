@@ -21,7 +21,32 @@ pub struct Settings {
     pub payments: PaymentSettings,
     pub sessions: SessionSettings,
     pub signaling: SignalingSettings,
+    pub sfu: SfuSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SfuSettings {
+    /// The address media sockets bind to; candidates carry exactly this address
+    /// (so interfaces not named here are never offered).
+    pub bind_ip: std::net::IpAddr,
+    /// The UDP port range for media: one port per peer connection, two per participant.
+    pub first_port: u16,
+    pub last_port: u16,
+    /// The public address announced in candidates behind a 1:1 NAT.
+    pub advertised_ip: Option<std::net::IpAddr>,
+}
+
+impl Default for SfuSettings {
+    fn default() -> Self {
+        SfuSettings {
+            bind_ip: [127, 0, 0, 1].into(),
+            first_port: 50_000,
+            last_port: 50_199,
+            advertised_ip: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

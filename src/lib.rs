@@ -1,6 +1,7 @@
 //! The `tribuna` binary's library: composition and command line only.
 #![forbid(unsafe_code)]
 
+pub mod attendance;
 pub mod cli;
 pub mod config;
 pub mod local_postgres;

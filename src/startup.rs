@@ -16,6 +16,10 @@ use tribuna_api::{ApiSettings, AppState, Clock, Services, SystemClock};
 use tribuna_stripe_standin::StandIn;
 
 use crate::config::Settings;
+use tribuna_sfu::{Sfu, SfuConfig};
+use tribuna_signaling::Signaling;
+
+use crate::attendance::Attendance;
 use crate::{local_postgres, services, web};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -83,6 +87,17 @@ pub fn api_settings(settings: &Settings, addr: SocketAddr) -> ApiSettings {
     }
 }
 
+pub fn sfu_config(settings: &Settings) -> SfuConfig {
+    let s = &settings.sfu;
+    SfuConfig {
+        bind_ip: s.bind_ip,
+        first_port: s.first_port,
+        last_port: s.last_port.max(s.first_port),
+        advertised_ip: s.advertised_ip,
+        ..SfuConfig::default()
+    }
+}
+
 /// The HTTP server, bound and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -119,9 +134,19 @@ impl Application {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
         };
+        let signaling = Signaling {
+            sfu: Sfu::new(sfu_config(settings)),
+            tokens: services.room_tokens.clone(),
+            observer: Arc::new(Attendance { db: db.clone() }),
+            now: {
+                let clock = clock.clone();
+                Arc::new(move || clock.now())
+            },
+        };
         let state = AppState::new(db, api_settings(settings, addr), clock, services);
-        let router =
-            tribuna_api::router(state.clone()).fallback_service(web::service(&settings.web.dir));
+        let router = tribuna_api::router(state.clone())
+            .merge(tribuna_signaling::router(signaling))
+            .fallback_service(web::service(&settings.web.dir));
         let every = settings.sessions.worker_interval_seconds;
         Ok(Application {
             listener,

@@ -1,2 +1,200 @@
-//! Placeholder crate: its issue has not been built yet.
+//! Tribuna's selective forwarding unit on webrtc-rs 0.21.
+//!
+//! Each participant has two peer connections, as LiveKit does: on the *publish*
+//! connection the browser offers its tracks and we answer; on the *subscribe*
+//! connection we offer everyone else's tracks and the browser answers. Offers
+//! therefore never cross. RTP is forwarded without decoding: one down-track per
+//! (subscriber, published track), each with its own SSRC and rewritten payload
+//! type, sequence numbers and timestamps (`rewrite`). A slow subscriber only
+//! fills its own bounded queue.
 #![forbid(unsafe_code)]
+
+mod media;
+mod participant;
+pub mod ports;
+pub mod rewrite;
+mod room;
+mod tracks;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use participant::{Participant, PeerTarget};
+pub use room::{ParticipantInfo, Room, TrackInfo};
+
+/// Where media flows and how peers are timed out.
+#[derive(Debug, Clone)]
+pub struct SfuConfig {
+    /// The address media sockets bind to (never a wildcard: candidates are exactly the bound addresses).
+    pub bind_ip: IpAddr,
+    /// The UDP port range; each peer connection takes one port.
+    pub first_port: u16,
+    pub last_port: u16,
+    /// The address announced in candidates when it differs from `bind_ip` (1:1 NAT).
+    pub advertised_ip: Option<IpAddr>,
+    /// A peer silent this long is disconnected; this long again and it is removed.
+    pub ice_disconnected_after: Duration,
+    pub ice_failed_after: Duration,
+}
+
+impl Default for SfuConfig {
+    fn default() -> Self {
+        SfuConfig {
+            bind_ip: IpAddr::from([127, 0, 0, 1]),
+            first_port: 50_000,
+            last_port: 50_199,
+            advertised_ip: None,
+            ice_disconnected_after: Duration::from_secs(5),
+            ice_failed_after: Duration::from_secs(15),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SfuError {
+    #[error("webrtc: {0}")]
+    WebRtc(String),
+    #[error("no free media port in the configured range")]
+    PortsExhausted,
+    #[error("the session description could not be used: {0}")]
+    BadSdp(String),
+    #[error("the participant has left")]
+    Closed,
+    #[error("timed out gathering ICE candidates")]
+    GatheringTimeout,
+}
+
+impl SfuError {
+    pub(crate) fn webrtc(e: impl std::fmt::Display) -> Self {
+        SfuError::WebRtc(e.to_string())
+    }
+}
+
+/// Why a participant left; recorded with their departure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// They said goodbye.
+    Left,
+    /// Their signaling connection went away.
+    Disconnected,
+    /// Their media stopped answering (ICE failed).
+    ConnectionFailed,
+    /// The same identity joined again elsewhere.
+    Replaced,
+}
+
+impl LeaveReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaveReason::Left => "left",
+            LeaveReason::Disconnected => "disconnected",
+            LeaveReason::ConnectionFailed => "connection_failed",
+            LeaveReason::Replaced => "replaced",
+        }
+    }
+}
+
+/// What the SFU tells one participant's signaling connection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SfuEvent {
+    /// A new offer on the subscribe connection; answer with `Participant::subscribe_answer`.
+    SubscribeOffer {
+        sdp: String,
+    },
+    ParticipantJoined(ParticipantInfo),
+    ParticipantLeft {
+        identity: String,
+        reason: LeaveReason,
+    },
+    TrackPublished {
+        identity: String,
+        track: TrackInfo,
+    },
+    TrackUnpublished {
+        identity: String,
+        track_id: String,
+    },
+    Muted {
+        identity: String,
+        kind: String,
+        muted: bool,
+    },
+    Chat {
+        identity: String,
+        display_name: String,
+        text: String,
+    },
+    /// This participant was removed by the SFU.
+    Closed {
+        reason: LeaveReason,
+    },
+}
+
+/// The SFU: rooms by name, and the media port pool.
+pub struct Sfu {
+    config: SfuConfig,
+    ports: Arc<ports::PortPool>,
+    rooms: Mutex<HashMap<String, Arc<Room>>>,
+}
+
+impl Sfu {
+    pub fn new(config: SfuConfig) -> Arc<Self> {
+        Arc::new(Sfu {
+            ports: ports::PortPool::new(config.first_port, config.last_port),
+            config,
+            rooms: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn config(&self) -> &SfuConfig {
+        &self.config
+    }
+
+    /// Joins `identity` to `room`; a previous connection of the same identity is replaced.
+    /// Events for this participant arrive on the returned receiver.
+    pub async fn join(
+        self: &Arc<Self>,
+        room: &str,
+        identity: &str,
+        display_name: &str,
+    ) -> Result<
+        (
+            Arc<Participant>,
+            tokio::sync::mpsc::UnboundedReceiver<SfuEvent>,
+        ),
+        SfuError,
+    > {
+        let room = {
+            let mut rooms = self.rooms.lock().expect("rooms");
+            rooms
+                .entry(room.to_owned())
+                .or_insert_with(|| Room::new(room))
+                .clone()
+        };
+        if let Some(previous) = room.participant(identity) {
+            previous.close(LeaveReason::Replaced).await;
+        }
+        let (participant, events) =
+            Participant::connect(self.clone(), room.clone(), identity, display_name).await?;
+        room.admit(participant.clone()).await;
+        Ok((participant, events))
+    }
+
+    pub fn room(&self, name: &str) -> Option<Arc<Room>> {
+        self.rooms.lock().expect("rooms").get(name).cloned()
+    }
+
+    /// Forgets `room` once it is empty.
+    pub(crate) fn forget_if_empty(&self, room: &Arc<Room>) {
+        let mut rooms = self.rooms.lock().expect("rooms");
+        if room.is_empty() && rooms.get(room.name()).is_some_and(|r| Arc::ptr_eq(r, room)) {
+            rooms.remove(room.name());
+        }
+    }
+
+    pub fn free_ports(&self) -> usize {
+        self.ports.available()
+    }
+}

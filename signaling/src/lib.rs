@@ -1,7 +1,10 @@
-//! Signaling for Tribuna's calls. For now: room access tokens, which the API
-//! mints for a session's parties and the signaling server verifies on join.
+//! Signaling for Tribuna's calls: the versioned JSON protocol over WebSocket,
+//! its connection handling, and room access tokens.
 #![forbid(unsafe_code)]
 
+pub mod protocol;
 pub mod token;
+mod ws;
 
 pub use token::{RoomGrant, RoomTokenError, RoomTokenKey};
+pub use ws::{router, NoObserver, RoomObserver, Signaling};

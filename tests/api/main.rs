@@ -4,11 +4,13 @@
 mod access_matrix;
 mod audit;
 mod auth;
+mod calls;
 mod constraints;
 mod conventions;
 mod helpers;
 mod lawyers;
 mod market;
 mod payments;
+mod peer;
 mod scheduling;
 mod serve;

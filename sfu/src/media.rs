@@ -1,0 +1,28 @@
+//! Codecs, header extensions and interceptors for every peer connection.
+
+use rtc::interceptor::Registry;
+use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
+use rtc::peer_connection::configuration::media_engine::MediaEngine;
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpHeaderExtensionCapability, RtpCodecKind};
+
+use crate::SfuError;
+
+/// Opus, VP8 (with RTX), H.264 and the browsers' other defaults; audio level on audio;
+/// NACK (generator on publisher legs, responder with a send buffer on subscriber legs),
+/// sender and receiver reports, TWCC feedback, simulcast's mid/rid extensions.
+pub fn engine_and_interceptors() -> Result<(MediaEngine, Registry), SfuError> {
+    let mut engine = MediaEngine::default();
+    engine.register_default_codecs().map_err(SfuError::webrtc)?;
+    engine
+        .register_header_extension(
+            RTCRtpHeaderExtensionCapability {
+                uri: rtc::sdp::extmap::AUDIO_LEVEL_URI.to_owned(),
+            },
+            RtpCodecKind::Audio,
+            None,
+        )
+        .map_err(SfuError::webrtc)?;
+    let registry =
+        register_default_interceptors(Registry::new(), &mut engine).map_err(SfuError::webrtc)?;
+    Ok((engine, registry))
+}

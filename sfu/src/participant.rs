@@ -1,0 +1,449 @@
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::Duration;
+
+use rtc::ice::mdns::MulticastDnsMode;
+use rtc::peer_connection::configuration::RTCConfigurationBuilder;
+use rtc::peer_connection::sdp::RTCSessionDescription;
+use rtc::peer_connection::transport::RTCIceCandidateInit;
+use tokio::sync::{mpsc, watch};
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState,
+    RTCPeerConnectionState, SettingEngineBuilder,
+};
+
+use crate::ports::PortLease;
+use crate::room::{ParticipantInfo, Room};
+use crate::tracks::{DownTrack, UpTrack};
+use crate::{media, LeaveReason, Sfu, SfuError, SfuEvent};
+
+/// Which of a participant's two connections a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerTarget {
+    Publish,
+    Subscribe,
+}
+
+#[derive(Default)]
+struct Negotiation {
+    awaiting_answer: bool,
+    again: bool,
+}
+
+pub struct Participant {
+    identity: String,
+    display_name: String,
+    sfu: Arc<Sfu>,
+    room: Arc<Room>,
+    publish: Arc<dyn PeerConnection>,
+    subscribe: Arc<dyn PeerConnection>,
+    publish_gathered: watch::Receiver<bool>,
+    subscribe_gathered: watch::Receiver<bool>,
+    events: mpsc::UnboundedSender<SfuEvent>,
+    up_tracks: Mutex<Vec<Arc<UpTrack>>>,
+    down_tracks: Mutex<HashMap<String, DownTrack>>,
+    negotiation: tokio::sync::Mutex<Negotiation>,
+    closed: AtomicBool,
+    _ports: [PortLease; 2],
+}
+
+/// Receives one peer connection's events and hands them to the participant.
+struct Handler {
+    participant: OnceLock<Weak<Participant>>,
+    gathered: watch::Sender<bool>,
+    target: PeerTarget,
+}
+
+impl Handler {
+    fn participant(&self) -> Option<Arc<Participant>> {
+        self.participant.get().and_then(Weak::upgrade)
+    }
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Handler {
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        let _ = self.gathered.send(state == RTCIceGatheringState::Complete);
+    }
+
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        let Some(p) = self.participant() else { return };
+        match state {
+            RTCPeerConnectionState::Failed => {
+                tokio::spawn(async move { p.close(LeaveReason::ConnectionFailed).await });
+            }
+            RTCPeerConnectionState::Connected if self.target == PeerTarget::Subscribe => {
+                tokio::spawn(async move { p.request_keyframes().await });
+            }
+            _ => {}
+        }
+    }
+
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        // Runs on the connection's driver task: hand off at once.
+        if let Some(p) = self.participant() {
+            tokio::spawn(async move { p.published(track).await });
+        }
+    }
+}
+
+async fn connection(
+    sfu: &Sfu,
+    target: PeerTarget,
+) -> Result<
+    (
+        Arc<dyn PeerConnection>,
+        Arc<Handler>,
+        watch::Receiver<bool>,
+        PortLease,
+    ),
+    SfuError,
+> {
+    let config = sfu.config();
+    let mut refused = Vec::new();
+    loop {
+        let lease = sfu.ports.take().ok_or(SfuError::PortsExhausted)?;
+        let (gathered_tx, gathered_rx) = watch::channel(false);
+        let handler = Arc::new(Handler {
+            participant: OnceLock::new(),
+            gathered: gathered_tx,
+            target,
+        });
+        let (engine, registry) = media::engine_and_interceptors()?;
+        let settings = SettingEngineBuilder::new()
+            .with_multicast_dns_mode(MulticastDnsMode::Disabled)
+            .with_ice_timeouts(
+                Some(config.ice_disconnected_after),
+                Some(config.ice_failed_after),
+                Some(Duration::from_secs(1)),
+            )
+            .build();
+        let built = PeerConnectionBuilder::new()
+            .with_configuration(RTCConfigurationBuilder::new().build())
+            .with_media_engine(engine)
+            .with_setting_engine(settings)
+            .with_interceptor_registry(registry)
+            .with_handler(handler.clone() as Arc<dyn PeerConnectionEventHandler>)
+            .with_udp_addrs(vec![SocketAddr::new(config.bind_ip, lease.port)])
+            .build()
+            .await;
+        match built {
+            Ok(pc) => return Ok((Arc::new(pc), handler, gathered_rx, lease)),
+            Err(e) => {
+                // Someone else holds this port: keep it out of the pool while we try the next.
+                tracing::warn!(port = lease.port, error = %e, "media port unusable");
+                refused.push(lease);
+            }
+        }
+    }
+}
+
+/// Announces the advertised address instead of the bound one in `a=candidate` lines.
+fn advertise(sdp: String, bind: std::net::IpAddr, advertised: Option<std::net::IpAddr>) -> String {
+    match advertised {
+        Some(public) if public != bind => {
+            sdp.lines()
+                .map(|l| {
+                    if l.starts_with("a=candidate:") {
+                        l.replace(&format!(" {bind} "), &format!(" {public} "))
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\r\n")
+                + "\r\n"
+        }
+        _ => sdp,
+    }
+}
+
+impl Participant {
+    pub(crate) async fn connect(
+        sfu: Arc<Sfu>,
+        room: Arc<Room>,
+        identity: &str,
+        display_name: &str,
+    ) -> Result<(Arc<Participant>, mpsc::UnboundedReceiver<SfuEvent>), SfuError> {
+        let (publish, publish_handler, publish_gathered, publish_port) =
+            connection(&sfu, PeerTarget::Publish).await?;
+        let (subscribe, subscribe_handler, subscribe_gathered, subscribe_port) =
+            connection(&sfu, PeerTarget::Subscribe).await?;
+        let (events, rx) = mpsc::unbounded_channel();
+        let participant = Arc::new(Participant {
+            identity: identity.to_owned(),
+            display_name: display_name.to_owned(),
+            sfu,
+            room,
+            publish,
+            subscribe,
+            publish_gathered,
+            subscribe_gathered,
+            events,
+            up_tracks: Mutex::new(Vec::new()),
+            down_tracks: Mutex::new(HashMap::new()),
+            negotiation: tokio::sync::Mutex::new(Negotiation::default()),
+            closed: AtomicBool::new(false),
+            _ports: [publish_port, subscribe_port],
+        });
+        let _ = publish_handler
+            .participant
+            .set(Arc::downgrade(&participant));
+        let _ = subscribe_handler
+            .participant
+            .set(Arc::downgrade(&participant));
+        Ok((participant, rx))
+    }
+
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    pub fn room(&self) -> &Arc<Room> {
+        &self.room
+    }
+
+    pub fn info(&self) -> ParticipantInfo {
+        ParticipantInfo {
+            identity: self.identity.clone(),
+            display_name: self.display_name.clone(),
+            tracks: self.up_tracks().iter().map(|t| t.info()).collect(),
+        }
+    }
+
+    pub(crate) fn up_tracks(&self) -> Vec<Arc<UpTrack>> {
+        self.up_tracks.lock().expect("up tracks").clone()
+    }
+
+    pub(crate) fn notify(&self, event: SfuEvent) {
+        let _ = self.events.send(event);
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    async fn local_sdp(
+        &self,
+        pc: &Arc<dyn PeerConnection>,
+        gathered: &watch::Receiver<bool>,
+    ) -> Result<String, SfuError> {
+        let mut gathered = gathered.clone();
+        tokio::time::timeout(Duration::from_secs(5), gathered.wait_for(|done| *done))
+            .await
+            .map_err(|_| SfuError::GatheringTimeout)?
+            .map_err(|_| SfuError::Closed)?;
+        let sdp = pc.local_description().await.ok_or(SfuError::Closed)?.sdp;
+        let config = self.sfu.config();
+        Ok(advertise(sdp, config.bind_ip, config.advertised_ip))
+    }
+
+    /// The browser's offer on the publish connection; returns our answer.
+    pub async fn publish_offer(&self, sdp: String) -> Result<String, SfuError> {
+        let offer =
+            RTCSessionDescription::offer(sdp).map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        self.publish
+            .set_remote_description(offer)
+            .await
+            .map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        let answer = self
+            .publish
+            .create_answer(None)
+            .await
+            .map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        self.publish
+            .set_local_description(answer)
+            .await
+            .map_err(SfuError::webrtc)?;
+        self.local_sdp(&self.publish, &self.publish_gathered).await
+    }
+
+    /// The browser's answer to our last subscribe offer.
+    pub async fn subscribe_answer(self: &Arc<Self>, sdp: String) -> Result<(), SfuError> {
+        let answer =
+            RTCSessionDescription::answer(sdp).map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        let again = {
+            let mut n = self.negotiation.lock().await;
+            if !n.awaiting_answer {
+                return Err(SfuError::BadSdp(
+                    "no subscribe offer is waiting for an answer".into(),
+                ));
+            }
+            self.subscribe
+                .set_remote_description(answer)
+                .await
+                .map_err(|e| SfuError::BadSdp(e.to_string()))?;
+            n.awaiting_answer = false;
+            std::mem::take(&mut n.again)
+        };
+        if again {
+            self.renegotiate().await;
+        }
+        self.request_keyframes().await;
+        Ok(())
+    }
+
+    pub async fn add_candidate(
+        &self,
+        target: PeerTarget,
+        candidate: RTCIceCandidateInit,
+    ) -> Result<(), SfuError> {
+        let pc = match target {
+            PeerTarget::Publish => &self.publish,
+            PeerTarget::Subscribe => &self.subscribe,
+        };
+        pc.add_ice_candidate(candidate)
+            .await
+            .map_err(|e| SfuError::BadSdp(e.to_string()))
+    }
+
+    /// Sends a new subscribe offer, or notes that one is needed once the current one is answered.
+    async fn renegotiate(self: &Arc<Self>) {
+        if self.is_closed() {
+            return;
+        }
+        let mut n = self.negotiation.lock().await;
+        if n.awaiting_answer {
+            n.again = true;
+            return;
+        }
+        let offer = match self.subscribe.create_offer(None).await {
+            Ok(o) => o,
+            Err(e) => {
+                return tracing::error!(identity = %self.identity, error = %e, "subscribe offer failed")
+            }
+        };
+        if let Err(e) = self.subscribe.set_local_description(offer).await {
+            return tracing::error!(identity = %self.identity, error = %e, "subscribe offer failed");
+        }
+        match self
+            .local_sdp(&self.subscribe, &self.subscribe_gathered)
+            .await
+        {
+            Ok(sdp) => {
+                n.awaiting_answer = true;
+                self.notify(SfuEvent::SubscribeOffer { sdp });
+            }
+            Err(e) => {
+                tracing::error!(identity = %self.identity, error = %e, "subscribe offer failed")
+            }
+        }
+    }
+
+    /// A track arrived on the publish connection.
+    async fn published(self: Arc<Self>, remote: Arc<dyn TrackRemote>) {
+        let kind = remote.kind().await;
+        let Some(ssrc) = remote.ssrcs().await.first().copied() else {
+            return;
+        };
+        let Some(codec) = remote.codec(ssrc).await else {
+            return;
+        };
+        let id = format!("{}/{}", self.identity, remote.track_id().await);
+        let up = UpTrack::new(id, kind, codec, ssrc, remote.clone());
+        self.up_tracks.lock().expect("up tracks").push(up.clone());
+        tracing::info!(identity = %self.identity, track = %up.id(), "track published");
+        let reader = up.clone();
+        tokio::spawn(async move {
+            while let Some(event) = remote.poll().await {
+                match event {
+                    TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(&packet),
+                    TrackRemoteEvent::OnEnded => break,
+                    _ => {}
+                }
+            }
+        });
+        self.room.publish(&self, up).await;
+    }
+
+    /// Starts receiving `up` on the subscribe connection.
+    pub(crate) async fn subscribe(self: &Arc<Self>, up: Arc<UpTrack>) {
+        if self.is_closed()
+            || self
+                .down_tracks
+                .lock()
+                .expect("down tracks")
+                .contains_key(up.id())
+        {
+            return;
+        }
+        let pc = self.subscribe.clone();
+        match DownTrack::create(up.clone(), &self.identity, |local| async move {
+            pc.add_track(local).await
+        })
+        .await
+        {
+            Ok(down) => {
+                self.down_tracks
+                    .lock()
+                    .expect("down tracks")
+                    .insert(up.id().to_owned(), down);
+                self.renegotiate().await;
+            }
+            Err(e) => {
+                tracing::error!(identity = %self.identity, track = %up.id(), error = %e, "subscribe failed")
+            }
+        }
+    }
+
+    pub(crate) async fn unsubscribe(self: &Arc<Self>, track_id: &str) {
+        let removed = self
+            .down_tracks
+            .lock()
+            .expect("down tracks")
+            .remove(track_id);
+        if let Some(down) = removed {
+            down.up.detach(&self.identity);
+            let _ = self.subscribe.remove_track(&down.sender).await;
+            self.renegotiate().await;
+        }
+    }
+
+    async fn request_keyframes(&self) {
+        let ups: Vec<Arc<UpTrack>> = self
+            .down_tracks
+            .lock()
+            .expect("down tracks")
+            .values()
+            .map(|d| d.up.clone())
+            .collect();
+        for up in ups {
+            up.request_keyframe().await;
+        }
+    }
+
+    /// Mute or unmute: tells the others (the browser stops sending media itself).
+    pub fn set_muted(&self, kind: &str, muted: bool) {
+        self.room.announce_mute(&self.identity, kind, muted);
+    }
+
+    /// Leaves the room: unpublishes, closes both connections, tells everyone why.
+    pub async fn close(self: &Arc<Self>, reason: LeaveReason) {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        tracing::info!(identity = %self.identity, room = %self.room.name(), reason = reason.as_str(), "participant leaves");
+        self.room.remove(self, reason);
+        let ups = std::mem::take(&mut *self.up_tracks.lock().expect("up tracks"));
+        for up in &ups {
+            self.room.unpublish(self, up).await;
+        }
+        let downs: Vec<DownTrack> = self
+            .down_tracks
+            .lock()
+            .expect("down tracks")
+            .drain()
+            .map(|(_, d)| d)
+            .collect();
+        for down in downs {
+            down.up.detach(&self.identity);
+        }
+        let _ = self.publish.close().await;
+        let _ = self.subscribe.close().await;
+        self.notify(SfuEvent::Closed { reason });
+        self.sfu.forget_if_empty(&self.room);
+    }
+}

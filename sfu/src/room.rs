@@ -1,0 +1,149 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::participant::Participant;
+use crate::tracks::UpTrack;
+use crate::{LeaveReason, SfuEvent};
+
+/// A published track, as others learn of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackInfo {
+    pub track_id: String,
+    /// `audio` or `video`.
+    pub kind: String,
+    pub mime_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantInfo {
+    pub identity: String,
+    pub display_name: String,
+    pub tracks: Vec<TrackInfo>,
+}
+
+pub struct Room {
+    name: String,
+    participants: Mutex<HashMap<String, Arc<Participant>>>,
+}
+
+impl Room {
+    pub(crate) fn new(name: &str) -> Arc<Self> {
+        Arc::new(Room {
+            name: name.to_owned(),
+            participants: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn participant(&self, identity: &str) -> Option<Arc<Participant>> {
+        self.participants
+            .lock()
+            .expect("room")
+            .get(identity)
+            .cloned()
+    }
+
+    pub fn participants(&self) -> Vec<Arc<Participant>> {
+        self.participants
+            .lock()
+            .expect("room")
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.participants.lock().expect("room").is_empty()
+    }
+
+    fn others(&self, identity: &str) -> Vec<Arc<Participant>> {
+        self.participants()
+            .into_iter()
+            .filter(|p| p.identity() != identity)
+            .collect()
+    }
+
+    /// Adds the participant, tells the others, and subscribes them to what is already published.
+    pub(crate) async fn admit(&self, newcomer: Arc<Participant>) {
+        let others = self.others(newcomer.identity());
+        self.participants
+            .lock()
+            .expect("room")
+            .insert(newcomer.identity().to_owned(), newcomer.clone());
+        for other in &others {
+            other.notify(SfuEvent::ParticipantJoined(newcomer.info()));
+            for track in other.up_tracks() {
+                newcomer.subscribe(track).await;
+            }
+        }
+    }
+
+    /// A participant published a track: everyone else subscribes to it.
+    pub(crate) async fn publish(&self, owner: &Participant, track: Arc<UpTrack>) {
+        for other in self.others(owner.identity()) {
+            other.notify(SfuEvent::TrackPublished {
+                identity: owner.identity().to_owned(),
+                track: track.info(),
+            });
+            other.subscribe(track.clone()).await;
+        }
+    }
+
+    pub(crate) async fn unpublish(&self, owner: &Participant, track: &UpTrack) {
+        for other in self.others(owner.identity()) {
+            other.unsubscribe(track.id()).await;
+            other.notify(SfuEvent::TrackUnpublished {
+                identity: owner.identity().to_owned(),
+                track_id: track.id().to_owned(),
+            });
+        }
+    }
+
+    /// Removes the participant (if it is still this one) and tells the others why.
+    pub(crate) fn remove(&self, leaving: &Participant, reason: LeaveReason) {
+        let removed = {
+            let mut map = self.participants.lock().expect("room");
+            match map.get(leaving.identity()) {
+                Some(p) if std::ptr::eq(Arc::as_ptr(p), leaving) => {
+                    map.remove(leaving.identity()).is_some()
+                }
+                _ => false,
+            }
+        };
+        if removed {
+            for other in self.others(leaving.identity()) {
+                other.notify(SfuEvent::ParticipantLeft {
+                    identity: leaving.identity().to_owned(),
+                    reason,
+                });
+            }
+        }
+    }
+
+    /// A chat message to everyone in the room, the sender included (so all see one order).
+    pub fn chat(&self, from: &Participant, text: &str) {
+        for p in self.participants() {
+            p.notify(SfuEvent::Chat {
+                identity: from.identity().to_owned(),
+                display_name: from.info().display_name,
+                text: text.to_owned(),
+            });
+        }
+    }
+
+    /// Forwards a mute change to the others.
+    pub fn announce_mute(&self, identity: &str, kind: &str, muted: bool) {
+        for other in self.others(identity) {
+            other.notify(SfuEvent::Muted {
+                identity: identity.to_owned(),
+                kind: kind.to_owned(),
+                muted,
+            });
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! One WebSocket connection: authenticate with a room token, then relay between
+//! the browser and its participant in the SFU.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use futures::{SinkExt, StreamExt};
+use rtc::peer_connection::transport::RTCIceCandidateInit;
+use tribuna_sfu::{LeaveReason, Participant, PeerTarget, Sfu, SfuEvent};
+
+use crate::protocol::{
+    close, ClientMessage, ParticipantView, ServerMessage, Target, TrackView, MAX_MESSAGE_BYTES,
+    VERSION,
+};
+use crate::token::{RoomGrant, RoomTokenError, RoomTokenKey};
+
+/// Learns of joins and leaves (attendance), e.g. to record them in the database.
+pub trait RoomObserver: Send + Sync + 'static {
+    fn joined(&self, room: &str, identity: &str, at: DateTime<Utc>);
+    fn left(&self, room: &str, identity: &str, reason: &str, at: DateTime<Utc>);
+}
+
+/// An observer that records nothing.
+pub struct NoObserver;
+impl RoomObserver for NoObserver {
+    fn joined(&self, _: &str, _: &str, _: DateTime<Utc>) {}
+    fn left(&self, _: &str, _: &str, _: &str, _: DateTime<Utc>) {}
+}
+
+#[derive(Clone)]
+pub struct Signaling {
+    pub sfu: Arc<Sfu>,
+    pub tokens: RoomTokenKey,
+    pub observer: Arc<dyn RoomObserver>,
+    pub now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+/// How long a new connection has to send `join`.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection silent this long (no message, no pong) is gone.
+const SILENCE_LIMIT: Duration = Duration::from_secs(45);
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// Malformed messages tolerated before the connection is closed.
+const MAX_STRIKES: u32 = 5;
+
+pub fn router(signaling: Signaling) -> Router {
+    Router::new()
+        .route("/ws", get(upgrade))
+        .with_state(signaling)
+}
+
+async fn upgrade(State(s): State<Signaling>, ws: WebSocketUpgrade) -> Response {
+    // Frames a bit over our own limit still arrive, so they get an error frame rather than a dropped connection.
+    ws.max_message_size(4 * MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| connection(socket, s))
+}
+
+fn text(m: &ServerMessage) -> Message {
+    Message::Text(Utf8Bytes::from(
+        serde_json::to_string(m).expect("server messages serialize"),
+    ))
+}
+
+async fn refuse(socket: &mut WebSocket, code: &str, message: &str, close_code: u16) {
+    let _ = socket
+        .send(text(&ServerMessage::error(code, message)))
+        .await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: close_code,
+            reason: Utf8Bytes::from(code.to_owned()),
+        })))
+        .await;
+}
+
+fn token_refusal(e: RoomTokenError) -> (&'static str, u16) {
+    match e {
+        RoomTokenError::Expired => ("token_expired", close::UNAUTHORIZED),
+        RoomTokenError::NotYetValid => ("token_not_yet_valid", close::UNAUTHORIZED),
+        RoomTokenError::WrongRoom => ("wrong_room", close::FORBIDDEN),
+        RoomTokenError::Forged | RoomTokenError::Malformed | RoomTokenError::WeakKey => {
+            ("token_invalid", close::UNAUTHORIZED)
+        }
+    }
+}
+
+/// Waits for `join` and checks its token.
+async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, RoomGrant)> {
+    let first = match tokio::time::timeout(JOIN_TIMEOUT, socket.recv()).await {
+        Ok(Some(Ok(Message::Text(t)))) => t,
+        Ok(_) => return None,
+        Err(_) => {
+            refuse(
+                socket,
+                "join_timeout",
+                "send join first, within 10 s",
+                close::TIMEOUT,
+            )
+            .await;
+            return None;
+        }
+    };
+    let (room, token) = match serde_json::from_str::<ClientMessage>(first.as_str()) {
+        Ok(ClientMessage::Join {
+            version,
+            room,
+            token,
+        }) if version == VERSION => (room, token),
+        Ok(ClientMessage::Join { version, .. }) => {
+            refuse(
+                socket,
+                "unsupported_version",
+                &format!("protocol version {version} is not {VERSION}"),
+                close::PROTOCOL,
+            )
+            .await;
+            return None;
+        }
+        _ => {
+            refuse(
+                socket,
+                "join_first",
+                "the first message must be join with a room token",
+                close::UNAUTHORIZED,
+            )
+            .await;
+            return None;
+        }
+    };
+    match s.tokens.verify(&token, &room, (s.now)()) {
+        Ok(grant) => Some((room, grant)),
+        Err(e) => {
+            let (code, close_code) = token_refusal(e.clone());
+            refuse(socket, code, &e.to_string(), close_code).await;
+            None
+        }
+    }
+}
+
+async fn connection(mut socket: WebSocket, s: Signaling) {
+    let Some((room, grant)) = authenticate(&mut socket, &s).await else {
+        return;
+    };
+    let (participant, mut events) = match s
+        .sfu
+        .join(&room, &grant.identity, &grant.display_name)
+        .await
+    {
+        Ok(joined) => joined,
+        Err(e) => {
+            tracing::error!(error = %e, %room, "join failed");
+            refuse(
+                &mut socket,
+                "unavailable",
+                &e.to_string(),
+                close::UNAVAILABLE,
+            )
+            .await;
+            return;
+        }
+    };
+    s.observer.joined(&room, &grant.identity, (s.now)());
+    let others = participant
+        .room()
+        .participants()
+        .into_iter()
+        .filter(|p| p.identity() != grant.identity)
+        .map(|p| view(p.info()));
+    let joined = ServerMessage::Joined {
+        version: VERSION,
+        room: room.clone(),
+        identity: grant.identity.clone(),
+        legal_mode: grant.legal_mode,
+        participants: others.collect(),
+    };
+    let (mut tx, mut rx) = socket.split();
+    let _ = tx.send(text(&joined)).await;
+    let mut strikes = 0;
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    let mut last_heard = tokio::time::Instant::now();
+    let reason = loop {
+        tokio::select! {
+            incoming = rx.next() => {
+                last_heard = tokio::time::Instant::now();
+                let frame = match incoming {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break LeaveReason::Disconnected,
+                    Some(Ok(Message::Text(t))) => t,
+                    Some(Ok(Message::Binary(_))) => {
+                        strikes += 1;
+                        let _ = tx.send(text(&ServerMessage::error("bad_message", "messages are JSON text frames"))).await;
+                        if strikes >= MAX_STRIKES { break LeaveReason::Disconnected; }
+                        continue;
+                    }
+                    Some(Ok(_)) => continue,
+                };
+                match handle(&participant, &grant, frame.as_str()).await {
+                    Ok(Some(reply)) => { let _ = tx.send(text(&reply)).await; }
+                    Ok(None) => {}
+                    Err(Handled::Leave) => break LeaveReason::Left,
+                    Err(Handled::Refused(reply)) => { let _ = tx.send(text(&reply)).await; }
+                    Err(Handled::Malformed(reply)) => {
+                        strikes += 1;
+                        let _ = tx.send(text(&reply)).await;
+                        if strikes >= MAX_STRIKES {
+                            let _ = tx.send(text(&ServerMessage::error("too_many_errors", "closing after repeated bad messages"))).await;
+                            let _ = tx.send(Message::Close(Some(CloseFrame { code: close::PROTOCOL, reason: Utf8Bytes::from_static("too_many_errors") }))).await;
+                            break LeaveReason::Disconnected;
+                        }
+                    }
+                }
+            }
+            event = events.recv() => {
+                let Some(event) = event else { break LeaveReason::Disconnected };
+                if let SfuEvent::Closed { reason } = event {
+                    let _ = tx.send(text(&ServerMessage::Bye { reason: reason.as_str().to_owned() })).await;
+                    let code = if reason == LeaveReason::Replaced { close::REPLACED } else { close::NORMAL };
+                    let _ = tx.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason.as_str().to_owned()) }))).await;
+                    break reason;
+                }
+                if let Some(m) = translate(event) {
+                    let _ = tx.send(text(&m)).await;
+                }
+            }
+            _ = keepalive.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT { break LeaveReason::Disconnected; }
+                let _ = tx.send(Message::Ping(Default::default())).await;
+            }
+        }
+    };
+    participant.close(reason).await;
+    if reason == LeaveReason::Left {
+        let _ = tx
+            .send(text(&ServerMessage::Bye {
+                reason: "left".into(),
+            }))
+            .await;
+        let _ = tx
+            .send(Message::Close(Some(CloseFrame {
+                code: close::NORMAL,
+                reason: Utf8Bytes::from_static("left"),
+            })))
+            .await;
+    }
+    s.observer
+        .left(&room, &grant.identity, reason.as_str(), (s.now)());
+}
+
+enum Handled {
+    Leave,
+    /// A frame that is not a message of ours: counts towards disconnection.
+    Malformed(ServerMessage),
+    /// A well-formed request refused: answered, never held against the connection.
+    Refused(ServerMessage),
+}
+
+fn bad(code: &str, message: impl Into<String>) -> Handled {
+    Handled::Refused(ServerMessage::error(code, message))
+}
+
+async fn handle(
+    p: &Arc<Participant>,
+    grant: &RoomGrant,
+    frame: &str,
+) -> Result<Option<ServerMessage>, Handled> {
+    if frame.len() > MAX_MESSAGE_BYTES {
+        return Err(Handled::Malformed(ServerMessage::error(
+            "too_large",
+            format!("messages are at most {MAX_MESSAGE_BYTES} bytes"),
+        )));
+    }
+    let message: ClientMessage = serde_json::from_str(frame)
+        .map_err(|e| Handled::Malformed(ServerMessage::error("bad_message", e.to_string())))?;
+    match message {
+        ClientMessage::Join { .. } => {
+            Err(bad("already_joined", "this connection has joined already"))
+        }
+        ClientMessage::PublishOffer { sdp } => {
+            if !grant.can_publish {
+                return Err(bad("forbidden", "this token may not publish"));
+            }
+            let answer = p
+                .publish_offer(sdp)
+                .await
+                .map_err(|e| bad("sdp_rejected", e.to_string()))?;
+            Ok(Some(ServerMessage::PublishAnswer { sdp: answer }))
+        }
+        ClientMessage::SubscribeAnswer { sdp } => {
+            p.subscribe_answer(sdp)
+                .await
+                .map_err(|e| bad("sdp_rejected", e.to_string()))?;
+            Ok(None)
+        }
+        ClientMessage::Candidate { target, candidate } => {
+            let target = match target {
+                Target::Publish => PeerTarget::Publish,
+                Target::Subscribe => PeerTarget::Subscribe,
+            };
+            let init = RTCIceCandidateInit {
+                candidate: candidate.candidate,
+                sdp_mid: candidate.sdp_mid,
+                sdp_mline_index: candidate.sdp_m_line_index,
+                username_fragment: candidate.username_fragment,
+                ..Default::default()
+            };
+            p.add_candidate(target, init)
+                .await
+                .map_err(|e| bad("bad_candidate", e.to_string()))?;
+            Ok(None)
+        }
+        ClientMessage::Mute { kind, muted } => {
+            p.set_muted(kind.as_str(), muted);
+            Ok(None)
+        }
+        ClientMessage::Chat { text } => {
+            let text = text.trim();
+            if text.is_empty() || text.chars().count() > 2000 {
+                return Err(bad("bad_chat", "a chat message is 1 to 2000 characters"));
+            }
+            p.room().chat(p, text);
+            Ok(None)
+        }
+        ClientMessage::Ping => Ok(Some(ServerMessage::Pong)),
+        ClientMessage::Leave => Err(Handled::Leave),
+    }
+}
+
+fn view(info: tribuna_sfu::ParticipantInfo) -> ParticipantView {
+    ParticipantView {
+        identity: info.identity,
+        display_name: info.display_name,
+        tracks: info.tracks.into_iter().map(track_view).collect(),
+    }
+}
+
+fn track_view(t: tribuna_sfu::TrackInfo) -> TrackView {
+    TrackView {
+        track_id: t.track_id,
+        kind: t.kind,
+        mime_type: t.mime_type,
+    }
+}
+
+fn translate(event: SfuEvent) -> Option<ServerMessage> {
+    Some(match event {
+        SfuEvent::SubscribeOffer { sdp } => ServerMessage::SubscribeOffer { sdp },
+        SfuEvent::ParticipantJoined(info) => ServerMessage::ParticipantJoined {
+            participant: view(info),
+        },
+        SfuEvent::ParticipantLeft { identity, reason } => ServerMessage::ParticipantLeft {
+            identity,
+            reason: reason.as_str().to_owned(),
+        },
+        SfuEvent::TrackPublished { identity, track } => ServerMessage::TrackPublished {
+            identity,
+            track: track_view(track),
+        },
+        SfuEvent::TrackUnpublished { identity, track_id } => {
+            ServerMessage::TrackUnpublished { identity, track_id }
+        }
+        SfuEvent::Muted {
+            identity,
+            kind,
+            muted,
+        } => ServerMessage::Muted {
+            identity,
+            kind,
+            muted,
+        },
+        SfuEvent::Chat {
+            identity,
+            display_name,
+            text,
+        } => ServerMessage::Chat {
+            from: identity,
+            display_name,
+            text,
+            at: Utc::now().to_rfc3339(),
+        },
+        SfuEvent::Closed { .. } => return None,
+    })
+}

@@ -1,0 +1,352 @@
+//! Calls through the real server's SFU with webrtc-rs peers: media arrives with
+//! its payloads intact, tokens are checked, bad input never brings a call down.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::Message;
+use tribuna_signaling::{RoomGrant, RoomTokenKey};
+
+use crate::helpers::TestApp;
+use crate::peer::{raw_socket, refusal, Refusal, TestPeer};
+
+fn grant(room: &str, identity: &str) -> RoomGrant {
+    RoomGrant {
+        room: room.into(),
+        identity: identity.into(),
+        display_name: identity.to_uppercase(),
+        can_publish: true,
+        can_subscribe: true,
+        legal_mode: false,
+        recorder: false,
+    }
+}
+
+impl TestApp {
+    fn ws_url(&self) -> String {
+        format!("{}/ws", self.url.replacen("http://", "ws://", 1))
+    }
+
+    fn token(&self, room: &str, identity: &str) -> String {
+        self.state.services.room_tokens.mint(
+            &grant(room, identity),
+            Utc::now(),
+            chrono::Duration::minutes(10),
+        )
+    }
+
+    async fn peer(&self, room: &str, identity: &str) -> TestPeer {
+        TestPeer::join(&self.ws_url(), room, &self.token(room, identity))
+            .await
+            .expect("joins")
+            .0
+    }
+}
+
+/// Every payload is exactly what the sender wrote: `sender:track:n`, in increasing n.
+fn assert_intact(payloads: &[String], sender: &str, track: &str) {
+    let mut last = None;
+    for p in payloads {
+        let n: u32 = p
+            .strip_prefix(&format!("{sender}:{track}:"))
+            .unwrap_or_else(|| panic!("foreign payload {p:?}"))
+            .parse()
+            .unwrap();
+        assert!(
+            last.is_none_or(|l| n > l),
+            "out of order: {n} after {last:?}"
+        );
+        last = Some(n);
+    }
+}
+
+#[sqlx::test]
+async fn two_peers_exchange_audio_and_video_with_payloads_intact(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-1", "alice").await;
+    alice.publish().await;
+    let (mut bob, joined) = TestPeer::join(&app.ws_url(), "room-1", &app.token("room-1", "bob"))
+        .await
+        .unwrap();
+    let present: Vec<&str> = joined["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["identity"].as_str().unwrap())
+        .collect();
+    assert_eq!(present, ["alice"]);
+    bob.publish().await;
+    assert_eq!(
+        alice.expect("participant_joined").await["participant"]["identity"],
+        "bob"
+    );
+    for (receiver, sender) in [(&alice, "bob"), (&bob, "alice")] {
+        for track in ["camera", "microphone"] {
+            let got = receiver.await_packets(sender, track, 50).await;
+            assert_intact(&got, sender, track);
+        }
+    }
+    assert!(
+        alice.payloads_from("alice", "camera").is_empty(),
+        "nobody receives their own media"
+    );
+}
+
+#[sqlx::test]
+async fn a_third_peer_joining_and_leaving_does_not_disturb_the_others(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-2", "alice").await;
+    alice.publish().await;
+    let mut bob = app.peer("room-2", "bob").await;
+    bob.publish().await;
+    bob.await_packets("alice", "camera", 20).await;
+    let mut carol = app.peer("room-2", "carol").await;
+    carol.publish().await;
+    carol.await_packets("alice", "camera", 20).await;
+    carol.await_packets("bob", "microphone", 20).await;
+    bob.await_packets("carol", "camera", 20).await;
+    carol.leave().await;
+    let left = alice.expect("participant_left").await;
+    assert_eq!(
+        (left["identity"].as_str(), left["reason"].as_str()),
+        (Some("carol"), Some("left"))
+    );
+    let (a, b) = (
+        bob.payloads_from("alice", "camera").len(),
+        alice.payloads_from("bob", "camera").len(),
+    );
+    let after_b = bob.await_packets("alice", "camera", a + 50).await;
+    let after_a = alice.await_packets("bob", "camera", b + 50).await;
+    assert_intact(&after_b, "alice", "camera");
+    assert_intact(&after_a, "bob", "camera");
+}
+
+async fn refused(app: &TestApp, join: Value) -> Refusal {
+    let mut ws = raw_socket(&app.ws_url()).await;
+    ws.send(Message::text(join.to_string())).await.unwrap();
+    refusal(&mut ws).await
+}
+
+#[sqlx::test]
+async fn missing_forged_expired_and_wrong_room_tokens_are_refused(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let forged = RoomTokenKey::new(vec![7; 32]).unwrap().mint(
+        &grant("room-3", "mallory"),
+        Utc::now(),
+        chrono::Duration::minutes(5),
+    );
+    let expired = app.state.services.room_tokens.mint(
+        &grant("room-3", "eve"),
+        Utc::now() - chrono::Duration::hours(2),
+        chrono::Duration::minutes(5),
+    );
+    let other_room = app.token("room-4", "trudy");
+    let cases = [
+        (
+            json!({"type": "join", "version": 1, "room": "room-3", "token": forged}),
+            "token_invalid",
+            4401,
+        ),
+        (
+            json!({"type": "join", "version": 1, "room": "room-3", "token": expired}),
+            "token_expired",
+            4401,
+        ),
+        (
+            json!({"type": "join", "version": 1, "room": "room-3", "token": other_room}),
+            "wrong_room",
+            4403,
+        ),
+        (
+            json!({"type": "join", "version": 1, "room": "room-3", "token": "garbage"}),
+            "token_invalid",
+            4401,
+        ),
+        (json!({"type": "ping"}), "join_first", 4401),
+        (
+            json!({"type": "join", "version": 9, "room": "room-3", "token": app.token("room-3", "x")}),
+            "unsupported_version",
+            4400,
+        ),
+    ];
+    for (join, code, close) in cases {
+        assert_eq!(
+            refused(&app, join.clone()).await,
+            Refusal {
+                code: code.into(),
+                close: Some(close)
+            },
+            "{join}"
+        );
+    }
+    let sfu_room = app.peer("room-3", "ok").await;
+    sfu_room.leave().await;
+}
+
+#[sqlx::test]
+async fn bad_messages_get_error_frames_and_the_call_goes_on(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-5", "alice").await;
+    alice.publish().await;
+    let bob = app.peer("room-5", "bob").await;
+    bob.await_packets("alice", "camera", 10).await;
+    for (message, code) in [
+        (json!({"type": "dance"}), "bad_message"),
+        (
+            json!({"type": "publish_offer", "sdp": "v=0 this is not sdp"}),
+            "sdp_rejected",
+        ),
+        (
+            json!({"type": "subscribe_answer", "sdp": "v=0"}),
+            "sdp_rejected",
+        ),
+        (json!({"type": "chat", "text": "   "}), "bad_chat"),
+        (
+            json!({"type": "join", "version": 1, "room": "room-5", "token": "again"}),
+            "already_joined",
+        ),
+    ] {
+        alice.send(message).await;
+        assert_eq!(alice.expect("error").await["code"], code);
+    }
+    alice.send(json!({"type": "ping"})).await;
+    alice.expect("pong").await;
+    let before = bob.payloads_from("alice", "camera").len();
+    bob.await_packets("alice", "camera", before + 25).await;
+
+    // A client that keeps sending garbage is disconnected; the others are not.
+    let mut ws = raw_socket(&app.ws_url()).await;
+    ws.send(Message::text(json!({"type": "join", "version": 1, "room": "room-5", "token": app.token("room-5", "mallory")}).to_string())).await.unwrap();
+    ws.send(Message::text("x".repeat(70 * 1024))).await.unwrap();
+    for _ in 0..5 {
+        ws.send(Message::text("{not json")).await.unwrap();
+    }
+    let mut codes = Vec::new();
+    let mut close = None;
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        match frame {
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["type"] == "error" {
+                    codes.push(v["code"].as_str().unwrap().to_owned());
+                }
+            }
+            Message::Close(c) => {
+                close = c.map(|c| u16::from(c.code));
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(codes.first().map(String::as_str), Some("too_large"));
+    assert_eq!(codes.last().map(String::as_str), Some("too_many_errors"));
+    assert_eq!(close, Some(4400));
+    let before = bob.payloads_from("alice", "camera").len();
+    bob.await_packets("alice", "camera", before + 25).await;
+}
+
+#[sqlx::test]
+async fn chat_reaches_everyone_in_the_room(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-6", "alice").await;
+    let mut bob = app.peer("room-6", "bob").await;
+    alice
+        .send(json!({"type": "chat", "text": "Bom dia, doutora"}))
+        .await;
+    for p in [&mut alice, &mut bob] {
+        let m = p.expect("chat").await;
+        assert_eq!(
+            (m["from"].as_str(), m["text"].as_str()),
+            (Some("alice"), Some("Bom dia, doutora"))
+        );
+    }
+}
+
+#[sqlx::test]
+async fn a_booked_sessions_parties_meet_and_their_attendance_is_recorded(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "5001", 20_000).await;
+    let client = app.register("CLIENT").await;
+    let now = Utc::now();
+    let slot = app
+        .slots_between(
+            &lawyer,
+            now + chrono::Duration::days(2),
+            now + chrono::Duration::days(3),
+        )
+        .await[0];
+    let payment = app.paid_payment(&client, &lawyer).await;
+    let session: Value = app
+        .book(&client, &payment, slot)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session_id = session["id"].as_str().unwrap().to_owned();
+    app.clock.set(slot - chrono::Duration::minutes(5));
+
+    let mut peers = Vec::new();
+    for party in [&client, &lawyer] {
+        let ticket: Value = party
+            .get(&format!("/api/sessions/{session_id}/join"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let (mut peer, joined) = TestPeer::join(
+            ticket["signaling_url"].as_str().unwrap(),
+            &session_id,
+            ticket["token"].as_str().unwrap(),
+        )
+        .await
+        .expect("the ticket admits its holder");
+        assert_eq!(joined["identity"], party.id.to_string());
+        peer.publish().await;
+        peers.push(peer);
+    }
+    peers[0]
+        .await_packets(&lawyer.id.to_string(), "camera", 20)
+        .await;
+    peers[1]
+        .await_packets(&client.id.to_string(), "microphone", 20)
+        .await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let joined: i64 = sqlx::query_scalar("SELECT count(DISTINCT user_id) FROM session_events WHERE session_id = $1::uuid AND kind = 'joined'")
+            .bind(&session_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        if joined == 2 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "attendance not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tribuna_api::scheduling::worker::tick(&app.state)
+        .await
+        .unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM legal_sessions WHERE id = $1::uuid")
+            .bind(&session_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(status, "in_progress");
+    // A ticket for another room does not open this one.
+    let other_room = app.token("another-room", &client.id.to_string());
+    assert!(TestPeer::join(&app.ws_url(), &session_id, &other_room)
+        .await
+        .is_err());
+    for p in peers {
+        p.leave().await;
+    }
+}

@@ -1,0 +1,356 @@
+//! A call participant made of webrtc-rs peer connections, speaking our signaling
+//! protocol over a real WebSocket: publishes synthetic VP8 and Opus RTP whose
+//! payloads name their sender and sequence, and records what it receives.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
+use rtc::interceptor::Registry;
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
+use rtc::peer_connection::configuration::media_engine::MediaEngine;
+use rtc::peer_connection::configuration::RTCConfigurationBuilder;
+use rtc::peer_connection::sdp::RTCSessionDescription;
+use rtc::rtp::header::Header;
+use rtc::rtp::packet::Packet;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+};
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState,
+};
+
+type WsSink = futures::stream::SplitSink<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    Message,
+>;
+
+/// Payloads received, by the sender's track id (`identity/track`).
+pub type Received = Arc<Mutex<HashMap<String, Vec<Bytes>>>>;
+
+struct Handler {
+    gathered: watch::Sender<bool>,
+    received: Option<Received>,
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Handler {
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        let _ = self.gathered.send(state == RTCIceGatheringState::Complete);
+    }
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        let Some(received) = self.received.clone() else {
+            return;
+        };
+        tokio::spawn(async move {
+            let id = track.track_id().await.to_string();
+            while let Some(event) = track.poll().await {
+                if let TrackRemoteEvent::OnRtpPacket(p) = event {
+                    received
+                        .lock()
+                        .unwrap()
+                        .entry(id.clone())
+                        .or_default()
+                        .push(p.payload.clone());
+                }
+            }
+        });
+    }
+}
+
+async fn peer(received: Option<Received>) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
+    let mut engine = MediaEngine::default();
+    engine.register_default_codecs().unwrap();
+    let registry = register_default_interceptors(Registry::new(), &mut engine).unwrap();
+    let (tx, rx) = watch::channel(false);
+    let pc = PeerConnectionBuilder::new()
+        .with_configuration(RTCConfigurationBuilder::new().build())
+        .with_media_engine(engine)
+        .with_interceptor_registry(registry)
+        .with_handler(Arc::new(Handler {
+            gathered: tx,
+            received,
+        }) as Arc<dyn PeerConnectionEventHandler>)
+        .with_udp_addrs(vec![SocketAddr::from(([127, 0, 0, 1], 0))])
+        .build()
+        .await
+        .unwrap();
+    (Arc::new(pc), rx)
+}
+
+async fn local_sdp(pc: &Arc<dyn PeerConnection>, gathered: &watch::Receiver<bool>) -> String {
+    let mut g = gathered.clone();
+    tokio::time::timeout(Duration::from_secs(5), g.wait_for(|d| *d))
+        .await
+        .unwrap()
+        .unwrap();
+    pc.local_description().await.unwrap().sdp
+}
+
+pub struct TestPeer {
+    pub identity: String,
+    sink: Arc<tokio::sync::Mutex<WsSink>>,
+    /// Server messages other than subscribe offers, in order.
+    pub inbox: mpsc::UnboundedReceiver<Value>,
+    pub received: Received,
+    publish: Option<Arc<dyn PeerConnection>>,
+    subscribe: Arc<dyn PeerConnection>,
+    senders: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// A refused connection: the error frame's code and the close code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: String,
+    pub close: Option<u16>,
+}
+
+pub async fn raw_socket(
+    url: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    tokio_tungstenite::connect_async(url)
+        .await
+        .expect("websocket connects")
+        .0
+}
+
+/// Reads frames until an error frame and a close, or the end.
+pub async fn refusal(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Refusal {
+    let mut code = String::new();
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        match frame {
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["type"] == "error" {
+                    code = v["code"].as_str().unwrap().to_owned();
+                }
+            }
+            Message::Close(c) => {
+                return Refusal {
+                    code,
+                    close: c.map(|c| u16::from(c.code)),
+                }
+            }
+            _ => {}
+        }
+    }
+    Refusal { code, close: None }
+}
+
+impl TestPeer {
+    /// Connects, joins with `token`, and waits for `joined`.
+    pub async fn join(ws_url: &str, room: &str, token: &str) -> Result<(TestPeer, Value), Refusal> {
+        let mut ws = raw_socket(ws_url).await;
+        ws.send(Message::text(
+            json!({"type": "join", "version": 1, "room": room, "token": token}).to_string(),
+        ))
+        .await
+        .unwrap();
+        let first = match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<Value>(t.as_str()).unwrap(),
+            other => panic!("no answer to join: {other:?}"),
+        };
+        if first["type"] != "joined" {
+            let mut r = refusal(&mut ws).await;
+            r.code = first["code"].as_str().unwrap_or_default().to_owned();
+            return Err(r);
+        }
+        let identity = first["identity"].as_str().unwrap().to_owned();
+        let (sink, mut stream) = ws.split();
+        let sink = Arc::new(tokio::sync::Mutex::new(sink));
+        let received: Received = Arc::default();
+        let (subscribe, sub_gathered) = peer(Some(received.clone())).await;
+        let (inbox_tx, inbox) = mpsc::unbounded_channel();
+        let (pc, out) = (subscribe.clone(), sink.clone());
+        tokio::spawn(async move {
+            while let Some(Ok(frame)) = stream.next().await {
+                let Message::Text(t) = frame else { continue };
+                let m: Value = serde_json::from_str(t.as_str()).unwrap();
+                if m["type"] == "subscribe_offer" {
+                    let offer = RTCSessionDescription::offer(m["sdp"].as_str().unwrap().to_owned())
+                        .unwrap();
+                    pc.set_remote_description(offer).await.unwrap();
+                    let answer = pc.create_answer(None).await.unwrap();
+                    pc.set_local_description(answer).await.unwrap();
+                    let sdp = local_sdp(&pc, &sub_gathered).await;
+                    let reply = json!({"type": "subscribe_answer", "sdp": sdp}).to_string();
+                    out.lock().await.send(Message::text(reply)).await.unwrap();
+                } else {
+                    let _ = inbox_tx.send(m);
+                }
+            }
+        });
+        Ok((
+            TestPeer {
+                identity,
+                sink,
+                inbox,
+                received,
+                publish: None,
+                subscribe,
+                senders: Vec::new(),
+            },
+            first,
+        ))
+    }
+
+    pub async fn send(&self, message: Value) {
+        self.sink
+            .lock()
+            .await
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+    }
+
+    /// The next inbox message of `kind` (others are skipped), within 10 s.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let m = tokio::time::timeout_at(deadline, self.inbox.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no {kind} message"))
+                .unwrap();
+            if m["type"] == kind {
+                return m;
+            }
+        }
+    }
+
+    /// Publishes a VP8 and an Opus track and starts sending synthetic RTP on both.
+    pub async fn publish(&mut self) {
+        let (pc, gathered) = peer(None).await;
+        let mut tracks = Vec::new();
+        for (kind, mime, clock, channels, name) in [
+            (RtpCodecKind::Video, "video/VP8", 90_000, 0, "camera"),
+            (RtpCodecKind::Audio, "audio/opus", 48_000, 2, "microphone"),
+        ] {
+            let ssrc = rand::random::<u32>();
+            let codec = RTCRtpCodec {
+                mime_type: mime.into(),
+                clock_rate: clock,
+                channels,
+                ..Default::default()
+            };
+            let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+                self.identity.clone(),
+                name.into(),
+                name.into(),
+                kind,
+                vec![RTCRtpEncodingParameters {
+                    rtp_coding_parameters: RTCRtpCodingParameters {
+                        ssrc: Some(ssrc),
+                        ..Default::default()
+                    },
+                    codec: codec.clone(),
+                    ..Default::default()
+                }],
+            )));
+            let sender = pc
+                .add_track(track.clone() as Arc<dyn TrackLocal>)
+                .await
+                .unwrap();
+            tracks.push((track, sender, ssrc, mime, name));
+        }
+        let offer = pc.create_offer(None).await.unwrap();
+        pc.set_local_description(offer).await.unwrap();
+        let sdp = local_sdp(&pc, &gathered).await;
+        self.send(json!({"type": "publish_offer", "sdp": sdp}))
+            .await;
+        let answer = self.expect("publish_answer").await;
+        pc.set_remote_description(
+            RTCSessionDescription::answer(answer["sdp"].as_str().unwrap().to_owned()).unwrap(),
+        )
+        .await
+        .unwrap();
+        for (track, sender, ssrc, mime, name) in tracks {
+            let params = sender.get_parameters().await.unwrap();
+            let pt = params
+                .rtp_parameters
+                .codecs
+                .iter()
+                .find(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case(mime))
+                .unwrap()
+                .payload_type;
+            let who = self.identity.clone();
+            self.senders.push(tokio::spawn(async move {
+                let mut interval = tokio::time::interval(Duration::from_millis(20));
+                for n in 0u32.. {
+                    interval.tick().await;
+                    let packet = Packet {
+                        header: Header {
+                            version: 2,
+                            payload_type: pt,
+                            ssrc,
+                            sequence_number: n as u16,
+                            timestamp: n * 960,
+                            marker: true,
+                            ..Default::default()
+                        },
+                        payload: Bytes::from(format!("{who}:{name}:{n}")),
+                    };
+                    if track.write_rtp(packet).await.is_err() {
+                        break;
+                    }
+                }
+            }));
+        }
+        self.publish = Some(pc);
+    }
+
+    /// Payloads received so far from `identity`'s track `name`.
+    pub fn payloads_from(&self, identity: &str, name: &str) -> Vec<String> {
+        let received = self.received.lock().unwrap();
+        received
+            .get(&format!("{identity}/{name}"))
+            .map(|v| {
+                v.iter()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits (up to 15 s) until at least `n` packets of `identity`'s `name` arrived.
+    pub async fn await_packets(&self, identity: &str, name: &str, n: usize) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let got = self.payloads_from(identity, name);
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} got {} of {n} packets from {identity}/{name}",
+                self.identity,
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn leave(self) {
+        self.send(json!({"type": "leave"})).await;
+        for s in &self.senders {
+            s.abort();
+        }
+        if let Some(p) = &self.publish {
+            let _ = p.close().await;
+        }
+        let _ = self.subscribe.close().await;
+    }
+}
