@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import type { Role } from './api/client';
 import { Guard } from './auth/Guard';
+import { CALL_ROLES } from './auth/guard';
 import { SessionProvider, useSession } from './auth/SessionProvider';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
@@ -9,7 +10,18 @@ import { ROLE_HOME, SECTIONS } from './layout/nav';
 import { PublicLayout } from './layout/PublicLayout';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/admin/AuditPage';
+import { LawyersPage } from './pages/admin/LawyersPage';
 import { UsersPage } from './pages/admin/UsersPage';
+import { FindLawyerPage } from './pages/client/FindLawyerPage';
+import { LawyerProfilePage } from './pages/client/LawyerProfilePage';
+import { PaymentPage } from './pages/client/PaymentPage';
+import { PaymentsPage } from './pages/client/PaymentsPage';
+import { ReceiptPage } from './pages/client/ReceiptPage';
+import { AvailabilityPage } from './pages/lawyer/AvailabilityPage';
+import { LawyerOwnProfilePage } from './pages/lawyer/ProfilePage';
+import { CallPage } from './pages/sessions/CallPage';
+import { SessionPage } from './pages/sessions/SessionPage';
+import { SessionsPage } from './pages/sessions/SessionsPage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -19,8 +31,29 @@ import { errorText } from './ui/errors';
 
 /** Pages that work against the API today; every other section is "coming soon". */
 const PAGES: Record<string, ComponentType> = {
+  '/client/lawyers': FindLawyerPage,
+  '/client/consultations': SessionsPage,
+  '/client/payments': PaymentsPage,
+  '/lawyer/profile': LawyerOwnProfilePage,
+  '/lawyer/availability': AvailabilityPage,
+  '/lawyer/consultations': SessionsPage,
   '/admin/users': UsersPage,
+  '/admin/lawyers': LawyersPage,
   '/admin/audit': AuditPage,
+};
+
+/** Pages below a section (reached from it, not from the sidebar). Stripe sends the browser
+ *  back to `/client/payments/{id}?checkout=success` or `/client/lawyers/{id}?checkout=cancelled`. */
+const SUBPAGES: Record<Role, readonly { path: string; Page: ComponentType }[]> = {
+  CLIENT: [
+    { path: '/client/lawyers/:id', Page: LawyerProfilePage },
+    { path: '/client/payments/:id', Page: PaymentPage },
+    { path: '/client/payments/:id/receipt', Page: ReceiptPage },
+    { path: '/client/consultations/:id', Page: SessionPage },
+  ],
+  LAWYER: [{ path: '/lawyer/consultations/:id', Page: SessionPage }],
+  PARTNER: [],
+  ADMIN: [],
 };
 
 const roles = Object.keys(ROLE_HOME) as Role[];
@@ -35,6 +68,7 @@ function AppRoutes() {
       </Route>
       <Route element={<Guard rule={{ kind: 'signed_in' }}><AppLayout /></Guard>}>
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/call/:id" element={<Guard rule={{ kind: 'signed_in', roles: CALL_ROLES }}><CallPage /></Guard>} />
         {roles.map((role) => (
           <Route key={role} path={ROLE_HOME[role]} element={<Guard rule={{ kind: 'signed_in', roles: [role] }} />}>
             <Route index element={<RoleHomePage />} />
@@ -42,6 +76,9 @@ function AppRoutes() {
               const Page = PAGES[s.path];
               return <Route key={s.path} path={s.path} element={Page ? <Page /> : <ComingSoonPage section={s} />} />;
             })}
+            {SUBPAGES[role].map(({ path, Page }) => (
+              <Route key={path} path={path} element={<Page />} />
+            ))}
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         ))}

@@ -56,6 +56,7 @@ describe('rolesForPath', () => {
     expect(rolesForPath('/partner/reports')).toEqual(['PARTNER']);
     expect(rolesForPath('/account')).toBe('any');
     expect(rolesForPath('/clientele')).toBeNull();
+    expect(rolesForPath('/call/6f1c2f0e-8a4b-4c52-9a59-1b2f3c4d5e6f')).toEqual(['CLIENT', 'LAWYER']);
   });
 });
 
@@ -73,5 +74,10 @@ describe('after login', () => {
     expect(landingPath('/admin/audit', 'CLIENT', '/client')).toBe('/client');
     expect(landingPath('//evil.example', 'CLIENT', '/client')).toBe('/client');
     expect(landingPath(null, 'PARTNER', '/partner')).toBe('/partner');
+    // The calendar file links to the call page: its parties land there after logging in.
+    expect(landingPath('/call/abc', 'LAWYER', '/lawyer')).toBe('/call/abc');
+    expect(landingPath('/call/abc', 'ADMIN', '/admin')).toBe('/admin');
+    // Stripe's return address survives a detour through the login page.
+    expect(landingPath('/client/payments/p1?checkout=success', 'CLIENT', '/client')).toBe('/client/payments/p1?checkout=success');
   });
 });

@@ -26,15 +26,15 @@ export const ROLE_HOME: Record<Role, string> = {
 
 export const SECTIONS: Record<Role, readonly Section[]> = {
   CLIENT: [
-    section('/client/lawyers', 'client.findLawyer'),
-    section('/client/consultations', 'client.consultations'),
-    section('/client/payments', 'client.payments'),
+    section('/client/lawyers', 'client.findLawyer', true),
+    section('/client/consultations', 'client.consultations', true),
+    section('/client/payments', 'client.payments', true),
     section('/client/support', 'client.support'),
   ],
   LAWYER: [
-    section('/lawyer/profile', 'lawyer.profile'),
-    section('/lawyer/availability', 'lawyer.availability'),
-    section('/lawyer/consultations', 'lawyer.consultations'),
+    section('/lawyer/profile', 'lawyer.profile', true),
+    section('/lawyer/availability', 'lawyer.availability', true),
+    section('/lawyer/consultations', 'lawyer.consultations', true),
     section('/lawyer/reviews', 'lawyer.reviews'),
     section('/lawyer/statement', 'lawyer.statement'),
   ],
@@ -45,7 +45,7 @@ export const SECTIONS: Record<Role, readonly Section[]> = {
   ],
   ADMIN: [
     section('/admin/users', 'admin.users', true),
-    section('/admin/lawyers', 'admin.lawyerVerification'),
+    section('/admin/lawyers', 'admin.lawyerVerification', true),
     section('/admin/reviews', 'admin.reviews'),
     section('/admin/support', 'admin.support'),
     section('/admin/payouts', 'admin.payouts'),

@@ -174,3 +174,13 @@ describe('the form round-trips a stored document', () => {
     expect(f.weekly.mon[0]!.start).toBe('07:00'); // copies, not shared rows
   });
 });
+
+describe('nextRange', () => {
+  it('starts where the day ends, for two hours, and never past midnight', async () => {
+    const { nextRange } = await import('./availability');
+    expect(nextRange([])).toEqual({ start: '09:00', end: '18:00' });
+    expect(nextRange([{ start: '09:00', end: '12:00' }])).toEqual({ start: '12:00', end: '14:00' });
+    expect(nextRange([{ start: '20:00', end: '23:00' }])).toEqual({ start: '23:00', end: '23:59' });
+    expect(nextRange([{ start: '20:00', end: '23:59' }])).toEqual({ start: '09:00', end: '18:00' });
+  });
+});

@@ -180,3 +180,22 @@ export function buildAvailabilityDoc(form: AvailabilityForm): BuildResult {
 export function problemsAt(problems: readonly Problem[], at: string): Problem[] {
   return problems.filter((p) => p.at === at);
 }
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** A sensible range to add after a day's last one: from its end, two hours (before midnight). */
+export function nextRange(ranges: readonly TimeRange[]): TimeRange {
+  const valid = ranges.filter((r) => TIME.test(r.end));
+  if (valid.length === 0) return { ...DEFAULT_RANGE };
+  const lastEnd = Math.max(...valid.map((r) => minutesOf(r.end)));
+  const last = 23 * 60 + 59;
+  if (lastEnd >= last - 15) return { ...DEFAULT_RANGE };
+  return { start: hhmm(lastEnd), end: hhmm(Math.min(lastEnd + 120, last)) };
+}

@@ -1,21 +1,27 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { checkReason, REASON_MAX, REASON_MIN } from '../../forms/validation';
-import { useI18n } from '../../i18n/I18nProvider';
-import { errorText } from '../../ui/errors';
-import { Field } from '../../ui/Field';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { checkReason, REASON_MAX, REASON_MIN } from '../forms/validation';
+import { useI18n } from '../i18n/I18nProvider';
+import { errorText } from './errors';
+import { Field } from './Field';
 
 interface ReasonDialogProps {
   title: string;
   body: string;
   confirmLabel: string;
   danger?: boolean;
+  /** Under the reason; defaults to "goes to the audit log". */
+  hint?: string;
+  /** The button that closes without acting; defaults to "Cancel". */
+  dismissLabel?: string;
+  /** More explanation, between the body and the reason. */
+  children?: ReactNode;
   /** Does the action; a rejection is shown in the dialog, which stays open. */
   onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
 }
 
-/** A modal that asks why before an admin action (the reason goes to the audit log). */
-export function ReasonDialog({ title, body, confirmLabel, danger, onConfirm, onClose }: ReasonDialogProps) {
+/** A modal that asks why before an action whose reason is recorded (audit log, cancellations). */
+export function ReasonDialog({ title, body, confirmLabel, danger, hint, dismissLabel, children, onConfirm, onClose }: ReasonDialogProps) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
@@ -54,6 +60,7 @@ export function ReasonDialog({ title, body, confirmLabel, danger, onConfirm, onC
       <form noValidate onSubmit={onSubmit}>
         <h2 id={`${id}-title`}>{title}</h2>
         <p>{body}</p>
+        {children}
         {failure && (
           <p className="alert alert-error" role="alert">
             {failure}
@@ -62,7 +69,7 @@ export function ReasonDialog({ title, body, confirmLabel, danger, onConfirm, onC
         <Field
           id={`${id}-reason`}
           label={t('field.reason')}
-          hint={t('field.reason.hint', { min: REASON_MIN, max: REASON_MAX })}
+          hint={hint ?? t('field.reason.hint', { min: REASON_MIN, max: REASON_MAX })}
           error={invalid}
         >
           <textarea
@@ -79,7 +86,7 @@ export function ReasonDialog({ title, body, confirmLabel, danger, onConfirm, onC
         </Field>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={() => dialog.current?.close()} disabled={busy}>
-            {t('common.cancel')}
+            {dismissLabel ?? t('common.cancel')}
           </button>
           <button type="submit" className={danger ? 'button button-danger' : 'button button-primary'} disabled={busy}>
             {confirmLabel}

@@ -8,7 +8,7 @@ import { errorText } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
-import { ReasonDialog } from './ReasonDialog';
+import { ReasonDialog } from '../../ui/ReasonDialog';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['active', 'suspended'] as const;

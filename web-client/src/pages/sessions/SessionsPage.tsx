@@ -1,0 +1,63 @@
+import { Link } from 'react-router';
+import { api, type LegalSession } from '../../api/client';
+import { useSignedIn } from '../../auth/SessionProvider';
+import { useI18n } from '../../i18n/I18nProvider';
+import { splitSessions } from '../../marketplace/sessions';
+import { SessionCard, type Viewer } from '../../marketplace/ui/SessionCard';
+import { browserTimeZone } from '../../time/format';
+import { errorText } from '../../ui/errors';
+import { Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
+import { useLoad } from '../../ui/useLoad';
+
+/** "Minhas consultas" (clients) and "Consultas" (lawyers): upcoming and past. */
+export function SessionsPage() {
+  const { t } = useI18n();
+  const { user } = useSignedIn();
+  const viewer: Viewer = user.role === 'LAWYER' ? 'LAWYER' : 'CLIENT';
+  const sessions = useLoad(() => api.sessions(), []);
+  const section = viewer === 'CLIENT' ? 'section.client.consultations' : 'section.lawyer.consultations';
+
+  const replace = (updated: LegalSession) => sessions.setData((sessions.data ?? []).map((s) => (s.id === updated.id ? updated : s)));
+  const { upcoming, past } = splitSessions(sessions.data ?? []);
+
+  return (
+    <>
+      <PageHeader title={t(section)}>
+        <p className="lead">{t('sessions.zone', { zone: browserTimeZone() })}</p>
+      </PageHeader>
+      {sessions.error !== null && (
+        <div className="alert alert-error" role="alert">
+          {errorText(t, sessions.error)}{' '}
+          <button type="button" className="button button-small" onClick={sessions.reload}>
+            {t('common.retry')}
+          </button>
+        </div>
+      )}
+      {sessions.loading && !sessions.data && <Loading />}
+      {sessions.data && (
+        <>
+          <section aria-labelledby="upcoming" className="session-section">
+            <h2 id="upcoming">{t('sessions.upcoming')}</h2>
+            {upcoming.length === 0 ? (
+              <div className="empty">
+                <p>{t('sessions.emptyUpcoming')}</p>
+                {viewer === 'CLIENT' && <Link to="/client/lawyers">{t('sessions.findLawyer')}</Link>}
+              </div>
+            ) : (
+              upcoming.map((s) => <SessionCard key={s.id} session={s} viewer={viewer} onChange={replace} detailsLink />)
+            )}
+          </section>
+          <section aria-labelledby="past" className="session-section">
+            <h2 id="past">{t('sessions.past')}</h2>
+            {past.length === 0 ? (
+              <p className="empty">{t('sessions.emptyPast')}</p>
+            ) : (
+              past.map((s) => <SessionCard key={s.id} session={s} viewer={viewer} onChange={replace} detailsLink />)
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
