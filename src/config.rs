@@ -36,6 +36,9 @@ pub struct SfuSettings {
     pub last_port: u16,
     /// The public address announced in candidates behind a 1:1 NAT.
     pub advertised_ip: Option<std::net::IpAddr>,
+    /// TEST DOUBLE for a lossy network (see `tribuna_sfu::interceptors`); never read from configuration.
+    #[serde(skip)]
+    pub simulated_loss_one_in: Option<u32>,
 }
 
 impl Default for SfuSettings {
@@ -45,6 +48,7 @@ impl Default for SfuSettings {
             first_port: 50_000,
             last_port: 50_199,
             advertised_ip: None,
+            simulated_loss_one_in: None,
         }
     }
 }

@@ -94,6 +94,7 @@ pub fn sfu_config(settings: &Settings) -> SfuConfig {
         first_port: s.first_port,
         last_port: s.last_port.max(s.first_port),
         advertised_ip: s.advertised_ip,
+        simulated_loss_one_in: s.simulated_loss_one_in,
         ..SfuConfig::default()
     }
 }
@@ -104,6 +105,7 @@ pub struct Application {
     router: Router,
     pub addr: SocketAddr,
     pub state: AppState,
+    pub sfu: Arc<Sfu>,
     /// The local Stripe stand-in, when no Stripe keys are configured.
     pub stand_in: Option<StandIn>,
     worker_every: Option<Duration>,
@@ -134,8 +136,9 @@ impl Application {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
         };
+        let sfu = Sfu::new(sfu_config(settings));
         let signaling = Signaling {
-            sfu: Sfu::new(sfu_config(settings)),
+            sfu: sfu.clone(),
             tokens: services.room_tokens.clone(),
             observer: Arc::new(Attendance { db: db.clone() }),
             now: {
@@ -153,6 +156,7 @@ impl Application {
             router,
             addr,
             state,
+            sfu,
             stand_in: payments.stand_in,
             worker_every: (every > 0).then(|| Duration::from_secs(every)),
         })

@@ -9,6 +9,7 @@
 //! fills its own bounded queue.
 #![forbid(unsafe_code)]
 
+pub mod interceptors;
 mod media;
 mod participant;
 pub mod ports;
@@ -37,6 +38,9 @@ pub struct SfuConfig {
     /// A peer silent this long is disconnected; this long again and it is removed.
     pub ice_disconnected_after: Duration,
     pub ice_failed_after: Duration,
+    /// TEST DOUBLE for a lossy network: drop one in N media packets sent to
+    /// subscribers (after the NACK buffer), to prove retransmission. `None` in production.
+    pub simulated_loss_one_in: Option<u32>,
 }
 
 impl Default for SfuConfig {
@@ -48,6 +52,7 @@ impl Default for SfuConfig {
             advertised_ip: None,
             ice_disconnected_after: Duration::from_secs(5),
             ice_failed_after: Duration::from_secs(15),
+            simulated_loss_one_in: None,
         }
     }
 }
@@ -137,6 +142,7 @@ pub struct Sfu {
     config: SfuConfig,
     ports: Arc<ports::PortPool>,
     rooms: Mutex<HashMap<String, Arc<Room>>>,
+    simulated_drops: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Sfu {
@@ -145,6 +151,7 @@ impl Sfu {
             ports: ports::PortPool::new(config.first_port, config.last_port),
             config,
             rooms: Mutex::new(HashMap::new()),
+            simulated_drops: Arc::default(),
         })
     }
 
@@ -192,6 +199,18 @@ impl Sfu {
         if room.is_empty() && rooms.get(room.name()).is_some_and(|r| Arc::ptr_eq(r, room)) {
             rooms.remove(room.name());
         }
+    }
+
+    /// Packets dropped by the simulated lossy network (tests only).
+    pub fn simulated_drops(&self) -> u64 {
+        self.simulated_drops
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn loss(&self) -> Option<(u32, Arc<std::sync::atomic::AtomicU64>)> {
+        self.config
+            .simulated_loss_one_in
+            .map(|n| (n, self.simulated_drops.clone()))
     }
 
     pub fn free_ports(&self) -> usize {

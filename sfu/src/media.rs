@@ -1,16 +1,25 @@
 //! Codecs, header extensions and interceptors for every peer connection.
 
-use rtc::interceptor::Registry;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use rtc::interceptor::{Registry, Slot};
 use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
 use rtc::peer_connection::configuration::media_engine::MediaEngine;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpHeaderExtensionCapability, RtpCodecKind};
 
+use crate::interceptors::{
+    KeyframeRequests, SimulatedLoss, KEYFRAME_REQUESTS_SLOT, SIMULATED_LOSS_SLOT,
+};
 use crate::SfuError;
 
 /// Opus, VP8 (with RTX), H.264 and the browsers' other defaults; audio level on audio;
 /// NACK (generator on publisher legs, responder with a send buffer on subscriber legs),
-/// sender and receiver reports, TWCC feedback, simulcast's mid/rid extensions.
-pub fn engine_and_interceptors() -> Result<(MediaEngine, Registry), SfuError> {
+/// sender and receiver reports, TWCC feedback, simulcast's mid/rid extensions; and
+/// keyframe requests delivered to us for relaying.
+pub fn engine_and_interceptors(
+    loss: Option<(u32, Arc<AtomicU64>)>,
+) -> Result<(MediaEngine, Registry), SfuError> {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().map_err(SfuError::webrtc)?;
     engine
@@ -22,7 +31,17 @@ pub fn engine_and_interceptors() -> Result<(MediaEngine, Registry), SfuError> {
             None,
         )
         .map_err(SfuError::webrtc)?;
-    let registry =
-        register_default_interceptors(Registry::new(), &mut engine).map_err(SfuError::webrtc)?;
+    let mut registry = register_default_interceptors(Registry::new(), &mut engine)
+        .map_err(SfuError::webrtc)?
+        .with(
+            Slot::from(KEYFRAME_REQUESTS_SLOT),
+            KeyframeRequests::default(),
+        );
+    if let Some((every, dropped)) = loss {
+        registry = registry.with(
+            Slot::from(SIMULATED_LOSS_SLOT),
+            SimulatedLoss::new(every, dropped),
+        );
+    }
     Ok((engine, registry))
 }

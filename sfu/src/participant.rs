@@ -112,7 +112,12 @@ async fn connection(
             gathered: gathered_tx,
             target,
         });
-        let (engine, registry) = media::engine_and_interceptors()?;
+        let loss = if target == PeerTarget::Subscribe {
+            sfu.loss()
+        } else {
+            None
+        };
+        let (engine, registry) = media::engine_and_interceptors(loss)?;
         let settings = SettingEngineBuilder::new()
             .with_multicast_dns_mode(MulticastDnsMode::Disabled)
             .with_ice_timeouts(

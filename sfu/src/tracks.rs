@@ -11,7 +11,7 @@ use rtc::rtp_transceiver::rtp_sender::{
 };
 use tokio::sync::mpsc;
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
-use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
 use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::rtp_transceiver::RtpSender;
 
@@ -154,12 +154,13 @@ impl DownTrack {
         let (tx, rx) = mpsc::channel(DOWN_QUEUE);
         up.attach(subscriber, tx);
         tokio::spawn(write_loop(
-            local,
+            local.clone(),
             sender.clone(),
             up.codec.clone(),
             ssrc,
             rx,
         ));
+        tokio::spawn(feedback_loop(local, up.clone()));
         Ok(DownTrack { sender, up })
     }
 }
@@ -181,6 +182,16 @@ async fn negotiated_payload_type(sender: &Arc<dyn RtpSender>, codec: &RTCRtpCode
         .find(|c| c.rtp_codec.sdp_fmtp_line == codec.sdp_fmtp_line)
         .or_else(|| codecs.iter().find(same_mime))
         .map(|c| c.payload_type)
+}
+
+/// Relays the subscriber's keyframe requests (PLI, FIR) to the publisher.
+async fn feedback_loop(local: Arc<TrackLocalStaticRTP>, up: Arc<UpTrack>) {
+    while let Some(event) = local.poll().await {
+        if let TrackLocalEvent::OnRtcpPacket(_) = event {
+            // Only keyframe requests are delivered to us (see `interceptors`).
+            up.request_keyframe().await;
+        }
+    }
 }
 
 async fn write_loop(

@@ -350,3 +350,68 @@ async fn a_booked_sessions_parties_meet_and_their_attendance_is_recorded(db: PgP
         p.leave().await;
     }
 }
+
+#[sqlx::test]
+async fn a_subscribers_keyframe_request_reaches_the_publisher(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-7", "alice").await;
+    alice.publish().await;
+    let bob = app.peer("room-7", "bob").await;
+    bob.await_packets("alice", "camera", 25).await;
+    // Let the SFU's own join-time requests pass and its rate limit expire.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let asked = tokio::time::Instant::now();
+    bob.send_pli("alice", "camera").await;
+    let deadline = asked + Duration::from_secs(5);
+    loop {
+        let relayed = alice
+            .keyframe_requests
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(track, at)| track == "camera" && *at > asked);
+        if relayed {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the PLI never reached the publisher"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        alice
+            .keyframe_requests
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|(track, _)| track == "camera"),
+        "audio gets no keyframe requests"
+    );
+}
+
+#[sqlx::test]
+async fn packets_lost_on_the_way_to_a_subscriber_are_retransmitted_after_nack(db: PgPool) {
+    let app = TestApp::spawn_with(db, |s| s.sfu.simulated_loss_one_in = Some(15)).await;
+    let mut alice = app.peer("room-8", "alice").await;
+    alice.publish().await;
+    let bob = app.peer("room-8", "bob").await;
+    let got = bob.await_packets("alice", "camera", 250).await;
+    assert!(
+        app.sfu.simulated_drops() >= 10,
+        "the lossy link dropped {} packets",
+        app.sfu.simulated_drops()
+    );
+    let mut numbers: Vec<u32> = got
+        .iter()
+        .map(|p| p.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    // Everything but the newest few (whose retransmissions may still be on the way) arrived.
+    let (first, last) = (numbers[0], numbers[numbers.len() - 1] - 10);
+    let missing: Vec<u32> = (first..=last)
+        .filter(|n| numbers.binary_search(n).is_err())
+        .collect();
+    assert!(missing.is_empty(), "lost and never recovered: {missing:?}");
+}

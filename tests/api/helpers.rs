@@ -19,6 +19,7 @@ pub struct TestApp {
     pub db: PgPool,
     pub state: tribuna_api::AppState,
     pub stand_in: tribuna_stripe_standin::StandIn,
+    pub sfu: std::sync::Arc<tribuna_sfu::Sfu>,
     pub clock: Arc<OffsetClock>,
 }
 
@@ -60,6 +61,7 @@ impl TestApp {
             .expect("app builds");
         let url = format!("http://{}", app.addr);
         let state = app.state.clone();
+        let sfu = app.sfu.clone();
         let stand_in = app.stand_in.clone().expect("tests use the Stripe stand-in");
         tokio::spawn(app.run(std::future::pending()));
         TestApp {
@@ -67,6 +69,7 @@ impl TestApp {
             db,
             state,
             stand_in,
+            sfu,
             clock,
         }
     }

@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
-use rtc::interceptor::Registry;
+use rtc::interceptor::{Registry, Slot};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
 use rtc::peer_connection::configuration::media_engine::MediaEngine;
 use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::sdp::RTCSessionDescription;
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp::header::Header;
 use rtc::rtp::packet::Packet;
 use rtc::rtp_transceiver::rtp_sender::{
@@ -23,8 +24,10 @@ use rtc::rtp_transceiver::rtp_sender::{
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
+use tribuna_sfu::interceptors::{KeyframeRequests, KEYFRAME_REQUESTS_SLOT};
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_local::TrackLocalEvent;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::peer_connection::{
     PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState,
@@ -38,9 +41,12 @@ type WsSink = futures::stream::SplitSink<
 /// Payloads received, by the sender's track id (`identity/track`).
 pub type Received = Arc<Mutex<HashMap<String, Vec<Bytes>>>>;
 
+/// Remote tracks by id, so the test can send feedback (PLI) about them.
+pub type Remotes = Arc<Mutex<HashMap<String, Arc<dyn TrackRemote>>>>;
+
 struct Handler {
     gathered: watch::Sender<bool>,
-    received: Option<Received>,
+    received: Option<(Received, Remotes)>,
 }
 
 #[async_trait::async_trait]
@@ -49,11 +55,12 @@ impl PeerConnectionEventHandler for Handler {
         let _ = self.gathered.send(state == RTCIceGatheringState::Complete);
     }
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
-        let Some(received) = self.received.clone() else {
+        let Some((received, remotes)) = self.received.clone() else {
             return;
         };
         tokio::spawn(async move {
             let id = track.track_id().await.to_string();
+            remotes.lock().unwrap().insert(id.clone(), track.clone());
             while let Some(event) = track.poll().await {
                 if let TrackRemoteEvent::OnRtpPacket(p) = event {
                     received
@@ -68,10 +75,18 @@ impl PeerConnectionEventHandler for Handler {
     }
 }
 
-async fn peer(received: Option<Received>) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
+async fn peer(
+    received: Option<(Received, Remotes)>,
+) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().unwrap();
-    let registry = register_default_interceptors(Registry::new(), &mut engine).unwrap();
+    // Like a browser, the test peer acts on keyframe requests: it needs them delivered.
+    let registry = register_default_interceptors(Registry::new(), &mut engine)
+        .unwrap()
+        .with(
+            Slot::from(KEYFRAME_REQUESTS_SLOT),
+            KeyframeRequests::default(),
+        );
     let (tx, rx) = watch::channel(false);
     let pc = PeerConnectionBuilder::new()
         .with_configuration(RTCConfigurationBuilder::new().build())
@@ -103,6 +118,9 @@ pub struct TestPeer {
     /// Server messages other than subscribe offers, in order.
     pub inbox: mpsc::UnboundedReceiver<Value>,
     pub received: Received,
+    remotes: Remotes,
+    /// When keyframe requests reached this peer's published tracks, by track name.
+    pub keyframe_requests: Arc<Mutex<Vec<(String, tokio::time::Instant)>>>,
     publish: Option<Arc<dyn PeerConnection>>,
     subscribe: Arc<dyn PeerConnection>,
     senders: Vec<tokio::task::JoinHandle<()>>,
@@ -173,7 +191,8 @@ impl TestPeer {
         let (sink, mut stream) = ws.split();
         let sink = Arc::new(tokio::sync::Mutex::new(sink));
         let received: Received = Arc::default();
-        let (subscribe, sub_gathered) = peer(Some(received.clone())).await;
+        let remotes: Remotes = Arc::default();
+        let (subscribe, sub_gathered) = peer(Some((received.clone(), remotes.clone()))).await;
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
         let (pc, out) = (subscribe.clone(), sink.clone());
         tokio::spawn(async move {
@@ -200,6 +219,8 @@ impl TestPeer {
                 sink,
                 inbox,
                 received,
+                remotes,
+                keyframe_requests: Arc::default(),
                 publish: None,
                 subscribe,
                 senders: Vec::new(),
@@ -286,6 +307,21 @@ impl TestPeer {
                 .find(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case(mime))
                 .unwrap()
                 .payload_type;
+            let (requests, feedback, label) = (
+                self.keyframe_requests.clone(),
+                track.clone(),
+                name.to_owned(),
+            );
+            self.senders.push(tokio::spawn(async move {
+                while let Some(event) = feedback.poll().await {
+                    if let TrackLocalEvent::OnRtcpPacket(_) = event {
+                        requests
+                            .lock()
+                            .unwrap()
+                            .push((label.clone(), tokio::time::Instant::now()));
+                    }
+                }
+            }));
             let who = self.identity.clone();
             self.senders.push(tokio::spawn(async move {
                 let mut interval = tokio::time::interval(Duration::from_millis(20));
@@ -341,6 +377,25 @@ impl TestPeer {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Asks the SFU for a keyframe of `identity`'s track `name`, as a browser's decoder would.
+    pub async fn send_pli(&self, identity: &str, name: &str) {
+        let track = self
+            .remotes
+            .lock()
+            .unwrap()
+            .get(&format!("{identity}/{name}"))
+            .cloned()
+            .expect("receiving that track");
+        let ssrc = *track.ssrcs().await.first().unwrap();
+        track
+            .write_rtcp(vec![Box::new(PictureLossIndication {
+                sender_ssrc: 0,
+                media_ssrc: ssrc,
+            })])
+            .await
+            .unwrap();
     }
 
     pub async fn leave(self) {

@@ -1,0 +1,142 @@
+//! Two interceptors of our own in webrtc-rs's sans-I/O chain.
+//!
+//! - [`KeyframeRequests`] marks incoming PLI and FIR for delivery to the
+//!   application, so a subscriber's request can be relayed to the publisher
+//!   (webrtc 0.21 stops all inbound RTCP at the end of the chain otherwise).
+//! - [`SimulatedLoss`] is a **test double for a lossy network**: on the wire
+//!   side of the NACK responder it drops one in N outgoing media packets (never a
+//!   retransmission), so tests can prove that NACKs recover them. Off unless
+//!   configured.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rtc::interceptor::{Attribute, Interceptor, Packet, StreamInfo, TaggedPacket};
+use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::sansio::Protocol;
+use rtc::shared::error::Error;
+
+/// Application-most position: everything else has seen the packet already.
+pub const KEYFRAME_REQUESTS_SLOT: usize = 14_000;
+/// Wire-most position: after the NACK responder has buffered the packet.
+pub const SIMULATED_LOSS_SLOT: usize = 100;
+
+/// A pass-through queue pair, the part every interceptor here shares.
+#[derive(Default)]
+struct Queues {
+    read: VecDeque<TaggedPacket>,
+    write: VecDeque<TaggedPacket>,
+}
+
+#[derive(Default)]
+pub struct KeyframeRequests {
+    q: Queues,
+}
+
+fn is_keyframe_request(p: &dyn rtc::rtcp::Packet) -> bool {
+    p.as_any().is::<PictureLossIndication>() || p.as_any().is::<FullIntraRequest>()
+}
+
+impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
+    type Rout = TaggedPacket;
+    type Wout = TaggedPacket;
+    type Eout = ();
+    type Error = Error;
+    type Time = Instant;
+
+    fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Error> {
+        if let Packet::Rtcp(packets) = &msg.message.packet {
+            let requests: Vec<_> = packets
+                .iter()
+                .filter(|p| is_keyframe_request(p.as_ref()))
+                .cloned()
+                .collect();
+            if requests.is_empty() {
+                // Reports and NACKs were handled by the interceptors before us.
+                return Ok(());
+            }
+            msg.message.packet = Packet::Rtcp(requests);
+            msg.message.add(Attribute::DeliverToApplication);
+        }
+        self.q.read.push_back(msg);
+        Ok(())
+    }
+    fn poll_read(&mut self) -> Option<TaggedPacket> {
+        self.q.read.pop_front()
+    }
+    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+        self.q.write.push_back(msg);
+        Ok(())
+    }
+    fn poll_write(&mut self) -> Option<TaggedPacket> {
+        self.q.write.pop_front()
+    }
+}
+
+impl Interceptor for KeyframeRequests {
+    fn bind_local_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
+    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+}
+
+/// Drops one in `every` outgoing RTP packets that are not retransmissions.
+pub struct SimulatedLoss {
+    every: u64,
+    seen: u64,
+    dropped: Arc<AtomicU64>,
+    q: Queues,
+}
+
+impl SimulatedLoss {
+    pub fn new(every: u32, dropped: Arc<AtomicU64>) -> Self {
+        SimulatedLoss {
+            every: u64::from(every.max(2)),
+            seen: 0,
+            dropped,
+            q: Queues::default(),
+        }
+    }
+}
+
+impl Protocol<TaggedPacket, TaggedPacket, ()> for SimulatedLoss {
+    type Rout = TaggedPacket;
+    type Wout = TaggedPacket;
+    type Eout = ();
+    type Error = Error;
+    type Time = Instant;
+
+    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+        self.q.read.push_back(msg);
+        Ok(())
+    }
+    fn poll_read(&mut self) -> Option<TaggedPacket> {
+        self.q.read.pop_front()
+    }
+    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+        if matches!(msg.message.packet, Packet::Rtp(_))
+            && !msg.message.has(&Attribute::Retransmission)
+        {
+            self.seen += 1;
+            if self.seen % self.every == 0 {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        self.q.write.push_back(msg);
+        Ok(())
+    }
+    fn poll_write(&mut self) -> Option<TaggedPacket> {
+        self.q.write.pop_front()
+    }
+}
+
+impl Interceptor for SimulatedLoss {
+    fn bind_local_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
+    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+}
