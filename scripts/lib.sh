@@ -35,6 +35,13 @@ ensure_node() {
   fi
 }
 
+# Python packages the tests run as real servers (aiosmtpd: an SMTP server on loopback).
+ensure_python_packages() {
+  python3 -c "import aiosmtpd" 2>/dev/null && return 0
+  log "installing aiosmtpd (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+}
+
 ensure_web_client() {
   ensure_node
   local dir=web-client

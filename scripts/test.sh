@@ -9,6 +9,7 @@ source scripts/lib.sh
 source scripts/e2e.sh
 
 ensure_system_packages
+ensure_python_packages
 ensure_web_client
 
 log "formatting"

@@ -22,7 +22,25 @@ pub struct Settings {
     pub sessions: SessionSettings,
     pub signaling: SignalingSettings,
     pub sfu: SfuSettings,
+    pub mail: MailSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    /// e.g. `smtp://user:pass@mail.example:587?tls=required`; without it messages are logged.
+    pub smtp_url: Option<SecretString>,
+    pub from: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            smtp_url: None,
+            from: "Tribuna <nao-responda@tribuna.local>".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

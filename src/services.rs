@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use rand::RngCore;
 use secrecy::ExposeSecret;
+use tribuna_api::mail::{Delivery, LogDelivery, SmtpDelivery};
 use tribuna_api::payments::{Gateway, StripeSettings};
 use tribuna_signaling::RoomTokenKey;
 use tribuna_stripe_standin::{StandIn, StandInConfig};
@@ -58,6 +59,17 @@ pub async fn payments(settings: &Settings) -> anyhow::Result<Payments> {
             })
         }
     }
+}
+
+/// SMTP when `mail.smtp_url` is set; otherwise messages are logged.
+pub fn mail(settings: &Settings) -> anyhow::Result<Arc<dyn Delivery>> {
+    Ok(match &settings.mail.smtp_url {
+        Some(url) => Arc::new(
+            SmtpDelivery::new(url.expose_secret(), &settings.mail.from)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => Arc::new(LogDelivery),
+    })
 }
 
 /// The configured room-token secret, or one generated once and kept in `data_dir` (mode 0600).

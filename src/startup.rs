@@ -135,6 +135,7 @@ impl Application {
         let services = Services {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
+            mail: services::mail(settings)?,
         };
         let sfu = Sfu::new(sfu_config(settings));
         let signaling = Signaling {

@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod health;
 pub mod lawyers;
+pub mod mail;
 mod observe;
 pub mod payments;
 pub mod scheduling;

@@ -71,6 +71,8 @@ pub struct Services {
     /// `None` when no Stripe (or stand-in) is configured: checkout answers 503.
     pub payments: Option<Arc<Gateway>>,
     pub room_tokens: RoomTokenKey,
+    /// How messages reach people (SMTP, or the log in development).
+    pub mail: Arc<dyn crate::mail::Delivery>,
 }
 
 #[derive(Clone)]

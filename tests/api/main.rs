@@ -9,6 +9,7 @@ mod constraints;
 mod conventions;
 mod helpers;
 mod lawyers;
+mod mail;
 mod market;
 mod payments;
 mod peer;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::lifecycle::{advance, SessionStatus};
 use super::store;
 use crate::audit::{self, AuditEvent};
+use crate::mail::Outgoing;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -88,22 +89,33 @@ async fn advance_sessions(state: &AppState) -> Result<usize, sqlx::Error> {
 #[derive(sqlx::FromRow)]
 struct Due {
     id: Uuid,
-    recipient_id: Uuid,
     kind: String,
     subject: String,
+    body: String,
+    ics: Option<String>,
+    attempts: i32,
+    email: String,
+    display_name: String,
     session_revision: Option<i32>,
     current_revision: Option<i32>,
     session_status: Option<String>,
 }
 
-/// Delivers due messages. Reminders for a session that has since changed or ended are skipped.
-/// Delivery is a log line: SMTP is not wired yet (see docs/operations.md).
+/// Attempts before a message is given up as undeliverable.
+const MAX_ATTEMPTS: i32 = 8;
+
+/// Delivers due messages (a batch at a time, rows locked with SKIP LOCKED so workers
+/// never send one twice). Reminders of a session that has since changed or ended are
+/// skipped. A failed delivery is retried with exponential backoff, then given up.
 async fn deliver_messages(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
     let due: Vec<Due> = sqlx::query_as(
-        "SELECT m.id, m.recipient_id, m.kind, m.subject, m.session_revision, s.revision AS current_revision, s.status AS session_status
-         FROM outbox_messages m LEFT JOIN legal_sessions s ON s.id = m.session_id
+        "SELECT m.id, m.kind, m.subject, m.body, m.ics, m.attempts, u.email, u.display_name,
+                m.session_revision, s.revision AS current_revision, s.status AS session_status
+         FROM outbox_messages m
+         JOIN users u ON u.id = m.recipient_id
+         LEFT JOIN legal_sessions s ON s.id = m.session_id
          WHERE m.sent_at IS NULL AND m.skipped_reason IS NULL AND m.available_at <= $1
          ORDER BY m.available_at LIMIT 100 FOR UPDATE OF m SKIP LOCKED",
     )
@@ -128,15 +140,34 @@ async fn deliver_messages(state: &AppState) -> Result<(usize, usize), sqlx::Erro
             skipped += 1;
             continue;
         }
-        tracing::info!(recipient = %m.recipient_id, kind = %m.kind, subject = %m.subject, "message delivered (logged; SMTP not configured)");
-        sqlx::query(
-            "UPDATE outbox_messages SET sent_at = $2, attempts = attempts + 1 WHERE id = $1",
-        )
-        .bind(m.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sent += 1;
+        let outgoing = Outgoing {
+            to_name: &m.display_name,
+            to_email: &m.email,
+            subject: &m.subject,
+            body: &m.body,
+            ics: m.ics.as_deref(),
+        };
+        match state.services.mail.deliver(outgoing).await {
+            Ok(()) => {
+                sqlx::query("UPDATE outbox_messages SET sent_at = $2, attempts = attempts + 1 WHERE id = $1").bind(m.id).bind(now).execute(&mut *tx).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(message = %m.id, attempts = m.attempts + 1, error = %e, "delivery failed");
+                let retry_at = now + chrono::Duration::minutes(1 << m.attempts.clamp(0, 6));
+                sqlx::query(
+                    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2, available_at = $3,
+                         skipped_reason = CASE WHEN attempts + 1 >= $4 THEN 'undeliverable' END
+                     WHERE id = $1",
+                )
+                .bind(m.id)
+                .bind(&e)
+                .bind(retry_at)
+                .bind(MAX_ATTEMPTS)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok((sent, skipped))
