@@ -100,7 +100,7 @@ async fn confirmations_reach_both_parties_by_smtp_with_the_invitation(db: PgPool
     for email in [&client.email, &lawyer.email] {
         let mail = mails
             .iter()
-            .find(|m| m.contains(&format!("To: \"Test")) && m.contains(email.as_str()))
+            .find(|m| m.contains("To: \"Test") && m.contains(email.as_str()))
             .expect("a message to each party");
         assert!(mail.contains("Subject: Consulta marcada"), "{mail}");
         assert!(

@@ -26,16 +26,40 @@ export async function launch(): Promise<Browser> {
   });
 }
 
+export const PHONE = { width: 390, height: 844 };
+
+/** Refusals the app expects and handles, which the browser still logs as failed loads. */
+const EXPECTED_REFUSALS: readonly RegExp[] = [
+  /\/api\/lawyer\/(profile|availability)$/, // 404 not_onboarded before a lawyer's first save
+  /\/api\/sessions\/[^/]+\/join$/, // 409 not_open_yet before the room opens
+  /\/favicon\.ico$/, // the Stripe stand-in's page has no icon
+];
+
+export interface PageOptions {
+  timezoneId?: string;
+  /** Cookies and storage of another context: the same signed-in person on another device. */
+  storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
+}
+
 export async function newPage(
   browser: Browser,
   viewport = { width: 1280, height: 800 },
+  options: PageOptions = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, baseURL: BASE_URL, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+  const context = await browser.newContext({
+    viewport,
+    baseURL: BASE_URL,
+    locale: 'pt-BR',
+    timezoneId: options.timezoneId ?? 'America/Sao_Paulo',
+    storageState: options.storageState,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console error: ${m.text()}`);
+    if (m.type() !== 'error' || /status of 40[13]/.test(m.text())) return;
+    if (/status of 40[49]/.test(m.text()) && EXPECTED_REFUSALS.some((r) => r.test(m.location().url))) return;
+    problems.push(`console error: ${m.text()} (${m.location().url})`);
   });
   (page as Page & { problems: string[] }).problems = problems;
   return { context, page };

@@ -39,8 +39,8 @@ test('a client signs up, lands on /client with the sidebar, and logs out', async
     await screenshot(page, 'client-home');
 
     // A section without an API yet says so.
-    await sidebar.getByRole('link', { name: /Minhas consultas/ }).click();
-    await page.waitForURL((u) => u.pathname === '/client/consultations');
+    await sidebar.getByRole('link', { name: /Suporte/ }).click();
+    await page.waitForURL((u) => u.pathname === '/client/support');
     await page.getByText('Esta seção ainda não está disponível.', { exact: false }).waitFor();
     await screenshot(page, 'client-coming-soon');
 

@@ -298,6 +298,7 @@ export const marketplaceEn: Record<keyof typeof marketplacePtBR, string> = {
   'availability.dayOff': 'Day off',
   'availability.specialHours': 'Special hours',
   'availability.removeOverride': 'Remove exception',
+  'availability.overrideKind': 'Kind of exception on {date}',
   'availability.rules': 'Booking rules',
   'availability.bufferBefore': 'Break before each consultation (min)',
   'availability.bufferAfter': 'Break after each consultation (min)',

@@ -297,6 +297,7 @@ export const marketplacePtBR = {
   'availability.dayOff': 'Dia de folga',
   'availability.specialHours': 'Horário especial',
   'availability.removeOverride': 'Remover exceção',
+  'availability.overrideKind': 'Tipo de exceção em {date}',
   'availability.rules': 'Regras de agendamento',
   'availability.bufferBefore': 'Intervalo antes de cada consulta (min)',
   'availability.bufferAfter': 'Intervalo depois de cada consulta (min)',

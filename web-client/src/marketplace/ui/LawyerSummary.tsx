@@ -56,9 +56,12 @@ export function LawyerResult({ lawyer }: { lawyer: LawyerCard }) {
           totalCents={lawyer.total_cents}
           minutes={lawyer.consultation_minutes}
         />
-        <Link className="button button-primary button-block" to={`/client/lawyers/${lawyer.id}`}>
+        <Link
+          className="button button-primary button-block"
+          to={`/client/lawyers/${lawyer.id}`}
+          aria-label={`${t('directory.viewProfile')}: ${lawyer.display_name}`}
+        >
           {t('directory.viewProfile')}
-          <span className="visually-hidden">: {lawyer.display_name}</span>
         </Link>
       </div>
     </article>

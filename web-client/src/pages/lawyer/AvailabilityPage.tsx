@@ -128,12 +128,12 @@ function OverridesEditor({ form, problems, onChange }: { form: AvailabilityForm;
         const here = problemsAt(problems, `overrides.${i}`);
         const label = o.date || t('availability.date');
         return (
-          <div key={i} className="override" role="group" aria-label={label}>
+          <div key={i} className="override">
             <div className="override-head">
               <Field id={`av-override-${i}-date`} label={t('availability.date')} error={here[0] ? t(here[0].key, here[0].vars) : undefined}>
                 <input type="date" value={o.date} onChange={(e) => set(i, { date: e.target.value })} />
               </Field>
-              <div className="override-kind" role="radiogroup" aria-label={label}>
+              <div className="override-kind" role="radiogroup" aria-label={t('availability.overrideKind', { date: label })}>
                 <label className="check">
                   <input type="radio" name={`av-override-${i}-kind`} checked={o.dayOff} onChange={() => set(i, { dayOff: true })} />
                   <span>{t('availability.dayOff')}</span>
@@ -172,9 +172,10 @@ const RULES = [
   ['maxPerDay', 'availability.maxPerDay', 'availability.maxPerDay.hint'],
 ] as const;
 
-function Preview({ lawyerId, version }: { lawyerId: string; version: number }) {
+function Preview({ lawyerId, listed, version }: { lawyerId: string; listed: boolean; version: number }) {
   const { t } = useI18n();
   const preview = useLoad(async () => {
+    if (!listed) return null; // only verified lawyers have public slots
     const now = Date.now();
     try {
       return await api.lawyerSlots(lawyerId, { from: new Date(now).toISOString(), to: new Date(now + 7 * DAY).toISOString() });
@@ -182,7 +183,7 @@ function Preview({ lawyerId, version }: { lawyerId: string; version: number }) {
       if (isApiError(e, 'not_found')) return null; // not listed (not verified) yet
       throw e;
     }
-  }, [lawyerId, version]);
+  }, [lawyerId, listed, version]);
   return (
     <section className="card" aria-labelledby="av-preview">
       <h2 id="av-preview">{t('availability.preview')}</h2>
@@ -289,7 +290,7 @@ function AvailabilityEditor({ doc, profile }: { doc: AvailabilityDoc; profile: O
           </button>
         </div>
       </form>
-      <Preview lawyerId={user.id} version={version} />
+      <Preview lawyerId={user.id} listed={profile.verification_status === 'verified'} version={version} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, type LegalSession } from '../../api/client';
 import { useSignedIn } from '../../auth/SessionProvider';
@@ -18,8 +19,17 @@ export function SessionsPage() {
   const sessions = useLoad(() => api.sessions(), []);
   const section = viewer === 'CLIENT' ? 'section.client.consultations' : 'section.lawyer.consultations';
 
-  const replace = (updated: LegalSession) => sessions.setData((sessions.data ?? []).map((s) => (s.id === updated.id ? updated : s)));
-  const { upcoming, past } = splitSessions(sessions.data ?? []);
+  // A session acted on here stays where it was (with its confirmation) until the page reloads,
+  // even if cancelling it makes it a past one.
+  const [acted, setActed] = useState<ReadonlySet<string>>(new Set());
+  const replace = (updated: LegalSession) => {
+    setActed((a) => new Set(a).add(updated.id));
+    sessions.setData((sessions.data ?? []).map((s) => (s.id === updated.id ? updated : s)));
+  };
+  const all = sessions.data ?? [];
+  const split = splitSessions(all.filter((s) => !acted.has(s.id)));
+  const upcoming = [...split.upcoming, ...all.filter((s) => acted.has(s.id))].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const past = split.past;
 
   return (
     <>
