@@ -22,6 +22,8 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Native date pickers and the like in Portuguese, as a Brazilian's browser shows them.
+      '--lang=pt-BR',
     ],
   });
 }
@@ -71,6 +73,8 @@ export function pageProblems(page: Page): string[] {
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // From the top, so the sticky top bar is not captured halfway down a full-page image.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
 }
 

@@ -110,7 +110,7 @@ test.skipIf(skip)('a lawyer signs up, fills the OAB profile and the weekly avail
   // A day off in two months.
   await lawyer.getByRole('button', { name: 'Adicionar exceção' }).click();
   await lawyer.getByLabel('Data', { exact: true }).fill(dayOffDate);
-  await lawyer.getByLabel('Intervalo depois de cada consulta (min)').fill('0');
+  await lawyer.getByLabel('Intervalo depois (min)').fill('0');
   await lawyer.getByRole('button', { name: 'Salvar disponibilidade' }).click();
   await lawyer.getByText('Disponibilidade salva.').waitFor();
   await lawyer.getByText('A prévia aparece quando seu perfil estiver verificado', { exact: false }).waitFor();
@@ -168,8 +168,8 @@ test.skipIf(skip)('a client finds the lawyer, pays on the checkout page and book
   await sidebarLink(client, /Encontrar advogado/).click();
   await client.waitForURL((u) => u.pathname === '/client/lawyers');
   await client.getByLabel('Área de atuação').selectOption('family');
-  await client.getByLabel('Honorários a partir de (R$)').fill(feeTyped);
-  await client.getByLabel('Honorários até (R$)').fill(feeTyped);
+  await client.getByLabel('Honorários mín. (R$)').fill(feeTyped);
+  await client.getByLabel('Honorários máx. (R$)').fill(feeTyped);
   await client.getByRole('button', { name: 'Buscar' }).click();
   await client.waitForURL((u) => u.searchParams.get('min_fee') === String(feeCents));
   const result = client.getByRole('article', { name: lawyerName });

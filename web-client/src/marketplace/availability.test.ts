@@ -175,6 +175,21 @@ describe('the form round-trips a stored document', () => {
   });
 });
 
+describe('normaliseTime', () => {
+  it('reads the ways people type hours', async () => {
+    const { normaliseTime } = await import('./availability');
+    expect(['7', '07', '7:00', '7h', '07h00', '700', '0700', ' 7:00 '].map(normaliseTime)).toEqual(Array(8).fill('07:00'));
+    expect(['7h30', '7:30', '730', '7.30'].map(normaliseTime)).toEqual(Array(4).fill('07:30'));
+    expect(normaliseTime('23:59')).toBe('23:59');
+    for (const bad of ['24:00', '7:60', 'nine', '12345', '']) expect(normaliseTime(bad)).toBe(bad);
+  });
+
+  it('is applied before the checks', () => {
+    const r = buildAvailabilityDoc(form({ weekly: week([{ start: '7', end: '22h' }]) }));
+    expect(r.ok && r.doc.weekly).toEqual([{ weekday: 'mon', start: '07:00', end: '22:00' }]);
+  });
+});
+
 describe('nextRange', () => {
   it('starts where the day ends, for two hours, and never past midnight', async () => {
     const { nextRange } = await import('./availability');

@@ -127,10 +127,39 @@ function wholeNumber(raw: string, min: number, max: number, at: string, key: Mes
   return n;
 }
 
+/** What people type for a time, as `HH:MM` when it can be read (`7` → `07:00`, `7h30` and
+ *  `730` → `07:30`, `19.5`? no); anything else is returned as typed, for the checks to flag. */
+export function normaliseTime(raw: string): string {
+  const s = raw.trim().toLowerCase().replace(/\s+/g, '');
+  let h: number;
+  let m: number;
+  const parts = /^(\d{1,2})(?:[:h.](\d{2})?)?$/.exec(s);
+  if (parts) {
+    h = Number(parts[1]);
+    m = parts[2] === undefined ? 0 : Number(parts[2]);
+  } else if (/^\d{3,4}$/.test(s)) {
+    h = Number(s.slice(0, -2));
+    m = Number(s.slice(-2));
+  } else {
+    return raw;
+  }
+  if (h > 23 || m > 59) return raw;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+function normaliseRanges(ranges: readonly TimeRange[]): TimeRange[] {
+  return ranges.map((r) => ({ start: normaliseTime(r.start), end: normaliseTime(r.end) }));
+}
+
 export type BuildResult = { ok: true; doc: AvailabilityDoc } | { ok: false; problems: Problem[] };
 
 /** The document to save, or every problem in the form (in the order of the page). */
-export function buildAvailabilityDoc(form: AvailabilityForm): BuildResult {
+export function buildAvailabilityDoc(typed: AvailabilityForm): BuildResult {
+  const form: AvailabilityForm = {
+    ...typed,
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, normaliseRanges(typed.weekly[d])])) as AvailabilityForm['weekly'],
+    overrides: typed.overrides.map((o) => ({ ...o, hours: normaliseRanges(o.hours) })),
+  };
   const problems: Problem[] = [];
   for (const day of WEEKDAYS) checkRanges(form.weekly[day], `weekly.${day}`, problems);
 

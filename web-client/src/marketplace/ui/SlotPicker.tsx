@@ -5,6 +5,8 @@ import { formatDay, formatTime, groupByLocalDay } from '../../time/days';
 import { browserTimeZone } from '../../time/format';
 import { ZoneNote } from './ZoneNote';
 
+const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
+
 interface Props {
   slots: readonly Slot[];
   lawyerZone: string;
@@ -47,7 +49,7 @@ export function SlotPicker({ slots, lawyerZone, value, onChange, disabled }: Pro
                 aria-pressed={g.day === day}
                 onClick={() => setDay(g.day)}
               >
-                <span className="slot-day-name">{formatDay(g.day, locale, 'short')}</span>
+                <span className="slot-day-name">{capitalise(formatDay(g.day, locale, 'short'))}</span>
                 <span className="slot-day-count">
                   {g.items.length === 1 ? t('slots.dayCountOne') : t('slots.dayCount', { count: g.items.length })}
                 </span>

@@ -121,7 +121,7 @@ export function FindLawyerPage() {
       <PageHeader title={t('section.client.findLawyer')}>
         <p className="lead">{t('section.client.findLawyer.desc')}</p>
       </PageHeader>
-      <form className="filters card" role="search" aria-label={t('directory.filters')} onSubmit={onSearch} noValidate>
+      <form className="filters directory-filters card" role="search" aria-label={t('directory.filters')} onSubmit={onSearch} noValidate>
         <Field id="dir-area" label={t('directory.area')}>
           <select value={form.area} onChange={(e) => setForm({ ...form, area: e.target.value })}>
             <option value="">{t('common.any')}</option>
@@ -142,11 +142,11 @@ export function FindLawyerPage() {
             ))}
           </select>
         </Field>
-        <Field id="dir-min" label={t('directory.minPrice')} hint={t('directory.price.hint')} error={err(errors.minPrice)}>
-          <input type="text" inputMode="decimal" autoComplete="off" value={form.minPrice} onChange={(e) => setForm({ ...form, minPrice: e.target.value })} />
+        <Field id="dir-min" label={t('directory.minPrice')} error={err(errors.minPrice)}>
+          <input type="text" inputMode="decimal" placeholder={t('directory.price.placeholder')} autoComplete="off" value={form.minPrice} onChange={(e) => setForm({ ...form, minPrice: e.target.value })} />
         </Field>
-        <Field id="dir-max" label={t('directory.maxPrice')} hint={t('directory.price.hint')} error={err(errors.maxPrice)}>
-          <input type="text" inputMode="decimal" autoComplete="off" value={form.maxPrice} onChange={(e) => setForm({ ...form, maxPrice: e.target.value })} />
+        <Field id="dir-max" label={t('directory.maxPrice')} error={err(errors.maxPrice)}>
+          <input type="text" inputMode="decimal" placeholder={t('directory.price.placeholder')} autoComplete="off" value={form.maxPrice} onChange={(e) => setForm({ ...form, maxPrice: e.target.value })} />
         </Field>
         <Field id="dir-rating" label={t('directory.minRating')}>
           <select value={form.minRating} onChange={(e) => setForm({ ...form, minRating: e.target.value })}>

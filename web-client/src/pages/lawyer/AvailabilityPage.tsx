@@ -8,6 +8,7 @@ import {
   copyToAllDays,
   formFromDoc,
   nextRange,
+  normaliseTime,
   problemsAt,
   WEEKDAYS,
   type AvailabilityForm,
@@ -62,12 +63,36 @@ function Ranges({ at, label, ranges, problems, onChange }: {
             <label className="visually-hidden" htmlFor={idOf(i, 'start')}>
               {`${name}: ${t('availability.start')}`}
             </label>
-            <input id={idOf(i, 'start')} type="time" value={r.start} onChange={(e) => update(i, { start: e.target.value })} aria-invalid={here.length ? true : undefined} />
+            <input
+              id={idOf(i, 'start')}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="00:00"
+              maxLength={5}
+              className="time-input"
+              value={r.start}
+              onChange={(e) => update(i, { start: e.target.value })}
+              onBlur={(e) => update(i, { start: normaliseTime(e.target.value) })}
+              aria-invalid={here.length ? true : undefined}
+            />
             <span aria-hidden="true">–</span>
             <label className="visually-hidden" htmlFor={idOf(i, 'end')}>
               {`${name}: ${t('availability.end')}`}
             </label>
-            <input id={idOf(i, 'end')} type="time" value={r.end} onChange={(e) => update(i, { end: e.target.value })} aria-invalid={here.length ? true : undefined} />
+            <input
+              id={idOf(i, 'end')}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="00:00"
+              maxLength={5}
+              className="time-input"
+              value={r.end}
+              onChange={(e) => update(i, { end: e.target.value })}
+              onBlur={(e) => update(i, { end: normaliseTime(e.target.value) })}
+              aria-invalid={here.length ? true : undefined}
+            />
             <button type="button" className="button button-small button-quiet" onClick={() => onChange(ranges.filter((_, k) => k !== i))}>
               {t('availability.removeRange')}
               <span className="visually-hidden"> {name}</span>
