@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod attendance;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod local_postgres;

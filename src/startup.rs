@@ -20,6 +20,7 @@ use tribuna_sfu::{Sfu, SfuConfig};
 use tribuna_signaling::Signaling;
 
 use crate::attendance::Attendance;
+use crate::calls::Calls;
 use crate::{local_postgres, services, web};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -132,12 +133,13 @@ impl Application {
                 addr.port()
             ));
         }
+        let sfu = Sfu::new(sfu_config(settings));
         let services = Services {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
             mail: services::mail(settings)?,
+            calls: Some(Arc::new(Calls(sfu.clone()))),
         };
-        let sfu = Sfu::new(sfu_config(settings));
         let signaling = Signaling {
             sfu: sfu.clone(),
             tokens: services.room_tokens.clone(),

@@ -28,7 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{violated_constraint, ApiError, ErrorBody};
-pub use state::{ApiSettings, AppState, Clock, Services, SystemClock};
+pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
 
 #[derive(OpenApi)]
 #[openapi(

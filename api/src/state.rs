@@ -73,6 +73,15 @@ pub struct Services {
     pub room_tokens: RoomTokenKey,
     /// How messages reach people (SMTP, or the log in development).
     pub mail: Arc<dyn crate::mail::Delivery>,
+    /// The calls in progress (the SFU), when this process runs one.
+    pub calls: Option<Arc<dyn LiveCalls>>,
+}
+
+/// The live calls' statistics, for admins and `/metrics`.
+#[async_trait::async_trait]
+pub trait LiveCalls: Send + Sync + 'static {
+    /// Rooms, participants and their media statistics as JSON; refreshes the metrics gauges.
+    async fn snapshot(&self) -> serde_json::Value;
 }
 
 #[derive(Clone)]

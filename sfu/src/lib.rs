@@ -15,6 +15,7 @@ mod participant;
 pub mod ports;
 pub mod rewrite;
 mod room;
+pub mod stats;
 mod tracks;
 
 use std::collections::HashMap;
@@ -211,6 +212,31 @@ impl Sfu {
         self.config
             .simulated_loss_one_in
             .map(|n| (n, self.simulated_drops.clone()))
+    }
+
+    /// A snapshot of every room's media statistics.
+    pub async fn stats(&self) -> Vec<stats::RoomStats> {
+        let rooms: Vec<Arc<Room>> = self
+            .rooms
+            .lock()
+            .expect("rooms")
+            .values()
+            .cloned()
+            .collect();
+        let mut out = Vec::with_capacity(rooms.len());
+        for room in rooms {
+            let mut participants = Vec::new();
+            for p in room.participants() {
+                participants.push(p.stats().await);
+            }
+            participants.sort_by(|a, b| a.identity.cmp(&b.identity));
+            out.push(stats::RoomStats {
+                room: room.name().to_owned(),
+                participants,
+            });
+        }
+        out.sort_by(|a, b| a.room.cmp(&b.room));
+        out
     }
 
     pub fn free_ports(&self) -> usize {

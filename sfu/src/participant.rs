@@ -17,6 +17,7 @@ use webrtc::peer_connection::{
 
 use crate::ports::PortLease;
 use crate::room::{ParticipantInfo, Room};
+use crate::stats::{self, ParticipantStats, TrackStats};
 use crate::tracks::{DownTrack, UpTrack};
 use crate::{media, LeaveReason, Sfu, SfuError, SfuEvent};
 
@@ -47,6 +48,8 @@ pub struct Participant {
     down_tracks: Mutex<HashMap<String, DownTrack>>,
     negotiation: tokio::sync::Mutex<Negotiation>,
     closed: AtomicBool,
+    /// Bytes in and out at the previous stats snapshot, for bitrates.
+    last_snapshot: Mutex<Option<(u64, u64, std::time::Instant)>>,
     _ports: [PortLease; 2],
 }
 
@@ -192,6 +195,7 @@ impl Participant {
             down_tracks: Mutex::new(HashMap::new()),
             negotiation: tokio::sync::Mutex::new(Negotiation::default()),
             closed: AtomicBool::new(false),
+            last_snapshot: Mutex::new(None),
             _ports: [publish_port, subscribe_port],
         });
         let _ = publish_handler
@@ -417,6 +421,44 @@ impl Participant {
             .collect();
         for up in ups {
             up.request_keyframe().await;
+        }
+    }
+
+    /// Packets, bytes, bitrates, loss, jitter and RTT of this participant's media.
+    pub async fn stats(&self) -> ParticipantStats {
+        let published: Vec<TrackStats> = self.up_tracks().iter().map(|u| u.stats()).collect();
+        let subscribed: Vec<TrackStats> = {
+            let downs = self.down_tracks.lock().expect("down tracks");
+            downs
+                .values()
+                .map(|d| {
+                    let (packets, bytes, queue_drops) = d.counters.read();
+                    TrackStats {
+                        track_id: d.up.id().to_owned(),
+                        kind: d.up.stats().kind,
+                        packets,
+                        bytes,
+                        queue_drops,
+                    }
+                })
+                .collect()
+        };
+        let bytes_in: u64 = published.iter().map(|t| t.bytes).sum();
+        let bytes_out: u64 = subscribed.iter().map(|t| t.bytes).sum();
+        let now = std::time::Instant::now();
+        let previous = self
+            .last_snapshot
+            .lock()
+            .expect("snapshot")
+            .replace((bytes_in, bytes_out, now));
+        ParticipantStats {
+            identity: self.identity.clone(),
+            bitrate_in_kbps: stats::kbps(bytes_in, previous.map(|(i, _, t)| (i, t)), now),
+            bitrate_out_kbps: stats::kbps(bytes_out, previous.map(|(_, o, t)| (o, t)), now),
+            publish_link: stats::link(self.publish.as_ref()).await,
+            subscribe_link: stats::link(self.subscribe.as_ref()).await,
+            published,
+            subscribed,
         }
     }
 

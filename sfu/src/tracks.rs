@@ -17,6 +17,7 @@ use webrtc::rtp_transceiver::RtpSender;
 
 use crate::rewrite::Rewriter;
 use crate::room::TrackInfo;
+use crate::stats::{Counters, TrackStats};
 
 /// How many packets a subscriber may fall behind before its packets are dropped.
 const DOWN_QUEUE: usize = 512;
@@ -37,8 +38,9 @@ pub struct UpTrack {
     codec: RTCRtpCodec,
     media_ssrc: u32,
     remote: Arc<dyn TrackRemote>,
-    subscribers: Mutex<Vec<(String, mpsc::Sender<Packet>)>>,
+    subscribers: Mutex<Vec<(String, mpsc::Sender<Packet>, Arc<Counters>)>>,
     last_pli: Mutex<Option<Instant>>,
+    pub counters: Counters,
 }
 
 impl UpTrack {
@@ -57,6 +59,7 @@ impl UpTrack {
             remote,
             subscribers: Mutex::new(Vec::new()),
             last_pli: Mutex::new(None),
+            counters: Counters::default(),
         })
     }
 
@@ -75,23 +78,39 @@ impl UpTrack {
     /// Hands a packet to every subscriber's queue; a full queue drops it (that
     /// subscriber asks again with NACK or PLI), nobody waits for anybody.
     pub fn forward(&self, packet: &Packet) {
+        self.counters.count(packet.payload.len());
         let subscribers = self.subscribers.lock().expect("subscribers");
-        for (_, queue) in subscribers.iter() {
-            let _ = queue.try_send(packet.clone());
+        for (_, queue, counters) in subscribers.iter() {
+            if queue.try_send(packet.clone()).is_err() {
+                counters
+                    .dropped
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
         }
     }
 
-    fn attach(&self, subscriber: &str, queue: mpsc::Sender<Packet>) {
+    fn attach(&self, subscriber: &str, queue: mpsc::Sender<Packet>, counters: Arc<Counters>) {
         let mut subscribers = self.subscribers.lock().expect("subscribers");
-        subscribers.retain(|(who, _)| who != subscriber);
-        subscribers.push((subscriber.to_owned(), queue));
+        subscribers.retain(|(who, _, _)| who != subscriber);
+        subscribers.push((subscriber.to_owned(), queue, counters));
     }
 
     pub fn detach(&self, subscriber: &str) {
         self.subscribers
             .lock()
             .expect("subscribers")
-            .retain(|(who, _)| who != subscriber);
+            .retain(|(who, _, _)| who != subscriber);
+    }
+
+    pub fn stats(&self) -> TrackStats {
+        let (packets, bytes, _) = self.counters.read();
+        TrackStats {
+            track_id: self.id.clone(),
+            kind: kind_name(self.kind).to_owned(),
+            packets,
+            bytes,
+            queue_drops: 0,
+        }
     }
 
     /// Asks the publisher for a keyframe (rate-limited). Audio needs none.
@@ -120,6 +139,7 @@ impl UpTrack {
 pub struct DownTrack {
     pub sender: Arc<dyn RtpSender>,
     pub up: Arc<UpTrack>,
+    pub counters: Arc<Counters>,
 }
 
 impl DownTrack {
@@ -152,16 +172,22 @@ impl DownTrack {
         )));
         let sender = add(local.clone() as Arc<dyn TrackLocal>).await?;
         let (tx, rx) = mpsc::channel(DOWN_QUEUE);
-        up.attach(subscriber, tx);
+        let counters = Arc::new(Counters::default());
+        up.attach(subscriber, tx, counters.clone());
         tokio::spawn(write_loop(
             local.clone(),
             sender.clone(),
             up.codec.clone(),
             ssrc,
             rx,
+            counters.clone(),
         ));
         tokio::spawn(feedback_loop(local, up.clone()));
-        Ok(DownTrack { sender, up })
+        Ok(DownTrack {
+            sender,
+            up,
+            counters,
+        })
     }
 }
 
@@ -200,6 +226,7 @@ async fn write_loop(
     codec: RTCRtpCodec,
     ssrc: u32,
     mut rx: mpsc::Receiver<Packet>,
+    counters: Arc<Counters>,
 ) {
     let mut rewriter: Option<Rewriter> = None;
     // One frame at 30 fps for video, 20 ms for audio: the timestamp step at a source switch.
@@ -218,8 +245,10 @@ async fn write_loop(
         }
         let r = rewriter.as_mut().expect("set above");
         r.rewrite(&mut packet, ts_gap);
+        let size = packet.payload.len();
         if local.write_rtp(packet).await.is_err() {
             break;
         }
+        counters.count(size);
     }
 }

@@ -264,6 +264,7 @@ fn routes() -> Vec<Route> {
         ),
         route(M::GET, "/api/admin/audit", S::None, none, ADMIN_ONLY),
         route(M::GET, "/api/admin/audit/verify", S::None, none, ADMIN_ONLY),
+        route(M::GET, "/api/admin/calls", S::None, none, ADMIN_ONLY),
     ]
 }
 

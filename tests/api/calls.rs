@@ -415,3 +415,62 @@ async fn packets_lost_on_the_way_to_a_subscriber_are_retransmitted_after_nack(db
         .collect();
     assert!(missing.is_empty(), "lost and never recovered: {missing:?}");
 }
+
+#[sqlx::test]
+async fn admins_see_each_rooms_media_statistics(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let mut alice = app.peer("room-9", "alice").await;
+    alice.publish().await;
+    let bob = app.peer("room-9", "bob").await;
+    bob.await_packets("alice", "camera", 50).await;
+    let first: Value = admin.get("/api/admin/calls").await.json().await.unwrap();
+    bob.await_packets("alice", "camera", 100).await;
+    let rooms: Value = admin.get("/api/admin/calls").await.json().await.unwrap();
+    let room = rooms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["room"] == "room-9")
+        .expect("the room is listed");
+    let find = |who: &str| {
+        room["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["identity"] == who)
+            .unwrap()
+            .clone()
+    };
+    let (a, b) = (find("alice"), find("bob"));
+    let sent: u64 = a["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["packets"].as_u64().unwrap())
+        .sum();
+    let forwarded: u64 = b["subscribed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["packets"].as_u64().unwrap())
+        .sum();
+    assert!(
+        sent >= 100 && forwarded >= 100,
+        "alice sent {sent}, bob was sent {forwarded}"
+    );
+    assert!(forwarded <= sent, "nothing forwarded that was not received");
+    assert!(
+        a["bitrate_in_kbps"].as_f64().unwrap() > 0.0,
+        "a bitrate since the previous snapshot: {a}"
+    );
+    assert!(first.as_array().is_some());
+    let metrics = admin.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("sfu_participant_packets_received{room=\"room-9\",identity=\"alice\"}"),
+        "{metrics}"
+    );
+    assert!(
+        app.anonymous().get("/api/admin/calls").await.status() == reqwest::StatusCode::UNAUTHORIZED
+    );
+}

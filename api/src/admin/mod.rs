@@ -1,6 +1,7 @@
 //! The admin control API. Every route takes `Only<Admins>`; every action is audited with a reason.
 
 mod audit_log;
+mod calls;
 mod lawyers;
 mod users;
 
@@ -13,4 +14,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(lawyers::router())
         .merge(audit_log::router())
+        .merge(calls::router())
 }
