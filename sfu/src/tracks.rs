@@ -31,6 +31,9 @@ pub fn kind_name(kind: RtpCodecKind) -> &'static str {
     }
 }
 
+/// A subscriber's queue of packets to forward, and its counters.
+type Subscriber = (String, mpsc::Sender<Packet>, Arc<Counters>);
+
 /// A track a publisher sends us.
 pub struct UpTrack {
     id: String,
@@ -38,7 +41,7 @@ pub struct UpTrack {
     codec: RTCRtpCodec,
     media_ssrc: u32,
     remote: Arc<dyn TrackRemote>,
-    subscribers: Mutex<Vec<(String, mpsc::Sender<Packet>, Arc<Counters>)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
     last_pli: Mutex<Option<Instant>>,
     pub counters: Counters,
 }
