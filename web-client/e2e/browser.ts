@@ -22,8 +22,6 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Native date pickers and the like in Portuguese, as a Brazilian's browser shows them.
-      '--lang=pt-BR',
     ],
   });
 }

@@ -223,6 +223,14 @@ test.skipIf(skip)('the consultation is in "Minhas consultas": join says when the
   await client.getByText(/A sala abre (às|em) /).waitFor();
   await screenshot(client, 'market-client-session');
 
+  // The call page (linked from the .ics file) says the video call is not there yet.
+  const sessionId = new URL(client.url()).pathname.split('/').pop();
+  await client.goto(`/call/${sessionId}`);
+  await client.getByRole('heading', { level: 1, name: 'Sala da consulta' }).waitFor();
+  await client.getByText('A chamada de vídeo chega com o servidor de mídia', { exact: false }).waitFor();
+  await client.getByText(clientName, { exact: true }).waitFor();
+  await screenshot(client, 'market-call-placeholder');
+
   await sidebarLink(client, /Minhas consultas/).click();
   await client.waitForURL((u) => u.pathname === '/client/consultations');
   const card = client.getByRole('article').filter({ hasText: lawyerName });
@@ -267,6 +275,17 @@ test.skipIf(skip)('on a phone the directory and the payment page fit the screen'
   await screenshot(page, 'market-phone-payment');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+
+  // The same pages in English.
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('navigation', { name: 'Navegação principal' }).getByRole('button', { name: 'English' }).click();
+  await page.getByText('Consultation booked for', { exact: false }).waitFor();
+  await page.getByText("Lawyer's fee").waitFor();
+  await screenshot(page, 'market-phone-payment-en');
+  await page.goto('/client/consultations');
+  await page.getByRole('heading', { level: 1, name: 'My consultations' }).waitFor();
+  await page.getByText('Legal Mode', { exact: true }).first().waitFor();
+  await screenshot(page, 'market-phone-consultations-en');
   expect(pageProblems(page)).toEqual([]);
 });
 

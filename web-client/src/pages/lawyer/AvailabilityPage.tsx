@@ -18,6 +18,7 @@ import {
 } from '../../marketplace/availability';
 import { SlotPreview } from '../../marketplace/ui/SlotPicker';
 import { VerificationBanner } from '../../marketplace/ui/VerificationBanner';
+import { formatDay } from '../../time/days';
 import { browserTimeZone } from '../../time/format';
 import { errorText } from '../../ui/errors';
 import { Field } from '../../ui/Field';
@@ -143,7 +144,7 @@ function WeekEditor({ form, problems, onChange }: { form: AvailabilityForm; prob
 }
 
 function OverridesEditor({ form, problems, onChange }: { form: AvailabilityForm; problems: readonly Problem[]; onChange: (f: AvailabilityForm) => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const set = (i: number, patch: Partial<AvailabilityForm['overrides'][number]>) =>
     onChange({ ...form, overrides: form.overrides.map((o, k) => (k === i ? { ...o, ...patch } : o)) });
   return (
@@ -155,7 +156,12 @@ function OverridesEditor({ form, problems, onChange }: { form: AvailabilityForm;
         return (
           <div key={i} className="override">
             <div className="override-head">
-              <Field id={`av-override-${i}-date`} label={t('availability.date')} error={here[0] ? t(here[0].key, here[0].vars) : undefined}>
+              <Field
+                id={`av-override-${i}-date`}
+                label={t('availability.date')}
+                hint={/^\d{4}-\d{2}-\d{2}$/.test(o.date) ? formatDay(o.date, locale) : undefined}
+                error={here[0] ? t(here[0].key, here[0].vars) : undefined}
+              >
                 <input type="date" value={o.date} onChange={(e) => set(i, { date: e.target.value })} />
               </Field>
               <div className="override-kind" role="radiogroup" aria-label={t('availability.overrideKind', { date: label })}>
