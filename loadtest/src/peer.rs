@@ -1,4 +1,4 @@
-//! A call participant made of webrtc-rs peer connections, speaking our signaling
+//! A synthetic call participant made of webrtc-rs peer connections, speaking our signaling
 //! protocol over a real WebSocket: publishes synthetic VP8 and Opus RTP whose
 //! payloads name their sender and sequence, and records what it receives.
 
@@ -63,12 +63,17 @@ impl PeerConnectionEventHandler for Handler {
             remotes.lock().unwrap().insert(id.clone(), track.clone());
             while let Some(event) = track.poll().await {
                 if let TrackRemoteEvent::OnRtpPacket(p) = event {
+                    let marker = p
+                        .payload
+                        .iter()
+                        .position(|b| *b == b'#')
+                        .map_or(p.payload.clone(), |i| p.payload.slice(..i));
                     received
                         .lock()
                         .unwrap()
                         .entry(id.clone())
                         .or_default()
-                        .push(p.payload.clone());
+                        .push(marker);
                 }
             }
         });
@@ -254,6 +259,12 @@ impl TestPeer {
 
     /// Publishes a VP8 and an Opus track and starts sending synthetic RTP on both.
     pub async fn publish(&mut self) {
+        self.publish_padded(0).await
+    }
+
+    /// Like `publish`, with video payloads padded to `video_bytes` (for a set bitrate:
+    /// 50 packets a second, so 1250 bytes is 500 kbit/s).
+    pub async fn publish_padded(&mut self, video_bytes: usize) {
         let (pc, gathered) = peer(None).await;
         let mut tracks = Vec::new();
         for (kind, mime, clock, channels, name) in [
@@ -337,7 +348,14 @@ impl TestPeer {
                             marker: true,
                             ..Default::default()
                         },
-                        payload: Bytes::from(format!("{who}:{name}:{n}")),
+                        payload: {
+                            let mut p = format!("{who}:{name}:{n}");
+                            if name == "camera" && video_bytes > p.len() + 1 {
+                                p.push('#');
+                                p.extend(std::iter::repeat_n('x', video_bytes - p.len()));
+                            }
+                            Bytes::from(p)
+                        },
                     };
                     if track.write_rtp(packet).await.is_err() {
                         break;

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tribuna_signaling::{RoomGrant, RoomTokenKey};
 
 use crate::helpers::TestApp;
-use crate::peer::{raw_socket, refusal, Refusal, TestPeer};
+use tribuna_loadtest::peer::{raw_socket, refusal, Refusal, TestPeer};
 
 fn grant(room: &str, identity: &str) -> RoomGrant {
     RoomGrant {

@@ -12,6 +12,5 @@ mod lawyers;
 mod mail;
 mod market;
 mod payments;
-mod peer;
 mod scheduling;
 mod serve;
