@@ -209,6 +209,8 @@ export const marketplaceEn: Record<keyof typeof marketplacePtBR, string> = {
   'reschedule.saving': 'Rescheduling…',
   'reschedule.done': 'Consultation moved to {when}.',
 
+  'unbooked.title': 'You have a payment with no time picked yet. It is still valid:',
+  'unbooked.choose': 'Pick a time',
   'payments.empty': 'No payments yet.',
   'payments.col.date': 'Date',
   'payments.col.lawyer': 'Lawyer',

@@ -208,6 +208,8 @@ export const marketplacePtBR = {
   'reschedule.saving': 'Remarcando…',
   'reschedule.done': 'Consulta remarcada para {when}.',
 
+  'unbooked.title': 'Você tem pagamento sem horário escolhido. Ele continua valendo:',
+  'unbooked.choose': 'Escolher horário',
   'payments.empty': 'Nenhum pagamento ainda.',
   'payments.col.date': 'Data',
   'payments.col.lawyer': 'Advogado(a)',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasReceipt, nextPoll, paymentView, POLL, resumableCheckout, scheduleFailure, type PaymentView } from './payment';
+import { hasReceipt, nextPoll, paymentView, POLL, resumableCheckout, scheduleFailure, unbooked, type PaymentView } from './payment';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const base = {
@@ -78,5 +78,19 @@ describe('receipts and schedule refusals', () => {
     expect(scheduleFailure('payment_used')).toMatchObject({ kind: 'stale_payment', reloadPayment: true });
     expect(scheduleFailure('client_busy')).toEqual({ kind: 'client_busy', key: 'schedule.error.client_busy' });
     expect(scheduleFailure('server_error')).toEqual({ kind: 'other' });
+  });
+});
+
+describe('unbooked', () => {
+  it('finds paid payments that still have to pick a time', () => {
+    const ps = [
+      { id: 'a', status: 'paid', session_id: null, lawyer_id: 'l1' },
+      { id: 'b', status: 'paid', session_id: 's1', lawyer_id: 'l1' },
+      { id: 'c', status: 'pending', session_id: null, lawyer_id: 'l1' },
+      { id: 'd', status: 'paid', session_id: null, lawyer_id: 'l2' },
+      { id: 'e', status: 'refunded', session_id: null, lawyer_id: 'l1' },
+    ];
+    expect(unbooked(ps).map((p) => p.id)).toEqual(['a', 'd']);
+    expect(unbooked(ps, 'l1').map((p) => p.id)).toEqual(['a']);
   });
 });

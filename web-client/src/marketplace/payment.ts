@@ -81,6 +81,11 @@ export function hasReceipt(p: Pick<Payment, 'status' | 'paid_at'>): boolean {
   return p.status === 'paid' || (p.status === 'refunded' && p.paid_at != null);
 }
 
+/** Paid payments that have not booked a session yet (e.g. the slot was taken meanwhile). */
+export function unbooked<P extends Pick<Payment, 'status' | 'session_id' | 'lawyer_id'>>(payments: readonly P[], lawyerId?: string): P[] {
+  return payments.filter((p) => p.status === 'paid' && !p.session_id && (lawyerId === undefined || p.lawyer_id === lawyerId));
+}
+
 export function totalCents(p: Pick<Payment, 'lawyer_fee_cents' | 'service_fee_cents'>): number {
   return p.lawyer_fee_cents + p.service_fee_cents;
 }

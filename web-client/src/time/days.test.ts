@@ -58,6 +58,8 @@ describe('labels', () => {
   it('names days in each language without shifting them', () => {
     expect(formatDay('2026-11-21', 'pt-BR')).toBe('sábado, 21 de novembro');
     expect(formatDay('2026-11-21', 'en')).toBe('Saturday 21 November');
+    expect(formatDay('2027-01-20', 'pt-BR', 'full')).toBe('quarta-feira, 20 de janeiro de 2027');
+    expect(formatDay('2026-11-21', 'pt-BR', 'short')).toBe('sáb., 21 de nov.');
     expect(localDay('2026-11-21T02:00:00Z', 'America/Sao_Paulo')).toBe('2026-11-20');
   });
 

@@ -55,14 +55,16 @@ export function groupByLocalDay<S extends { start: string }>(items: readonly S[]
   return groups;
 }
 
-/** A `YYYY-MM-DD` day for people: `sábado, 21 de novembro` / `Saturday 21 November`. */
-export function formatDay(day: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
+/** A `YYYY-MM-DD` day for people: `sábado, 21 de novembro` / `Saturday 21 November`;
+ *  `short`: `sáb., 21 de nov.`; `full` adds the year. */
+export function formatDay(day: string, locale: Locale, style: 'long' | 'short' | 'full' = 'long'): string {
   const f = fmt(`dayname|${locale}|${style}`, () =>
     new Intl.DateTimeFormat(locale === 'pt-BR' ? 'pt-BR' : 'en-GB', {
       timeZone: 'UTC',
-      weekday: style === 'long' ? 'long' : 'short',
+      weekday: style === 'short' ? 'short' : 'long',
       day: 'numeric',
-      month: style === 'long' ? 'long' : 'short',
+      month: style === 'short' ? 'short' : 'long',
+      year: style === 'full' ? 'numeric' : undefined,
     }),
   );
   // Noon UTC is the same calendar day everywhere the label could be read.

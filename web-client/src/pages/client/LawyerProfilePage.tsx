@@ -7,6 +7,7 @@ import { AreaTags, languageList } from '../../marketplace/ui/LawyerSummary';
 import { PriceBreakdown } from '../../marketplace/ui/PriceBreakdown';
 import { RatingDistribution } from '../../marketplace/ui/Rating';
 import { SlotPreview } from '../../marketplace/ui/SlotPicker';
+import { UnbookedPayments } from '../../marketplace/ui/UnbookedPayments';
 import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
@@ -64,6 +65,7 @@ export function LawyerProfilePage() {
           {t('lawyerPage.cancelled')}
         </p>
       )}
+      <UnbookedPayments lawyerId={id} />
       {lawyer.error !== null && (
         <>
           <PageHeader title={t('section.client.findLawyer')} />

@@ -159,7 +159,7 @@ function OverridesEditor({ form, problems, onChange }: { form: AvailabilityForm;
               <Field
                 id={`av-override-${i}-date`}
                 label={t('availability.date')}
-                hint={/^\d{4}-\d{2}-\d{2}$/.test(o.date) ? formatDay(o.date, locale) : undefined}
+                hint={/^\d{4}-\d{2}-\d{2}$/.test(o.date) ? formatDay(o.date, locale, 'full') : undefined}
                 error={here[0] ? t(here[0].key, here[0].vars) : undefined}
               >
                 <input type="date" value={o.date} onChange={(e) => set(i, { date: e.target.value })} />

@@ -97,6 +97,7 @@ function ProfileEditor({ profile, onSaved }: { profile: OwnProfile | null; onSav
     setBusy(true);
     try {
       const result = await api.saveProfile(request);
+      setForm(profileForm(result, locale, defaultZone)); // as the server normalised it (e.g. the OAB number)
       setSaved(profile ? 'again' : 'first');
       onSaved(result);
     } catch (err) {

@@ -5,6 +5,7 @@ import { useSignedIn } from '../../auth/SessionProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { splitSessions } from '../../marketplace/sessions';
 import { SessionCard, type Viewer } from '../../marketplace/ui/SessionCard';
+import { UnbookedPayments } from '../../marketplace/ui/UnbookedPayments';
 import { browserTimeZone } from '../../time/format';
 import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
@@ -44,6 +45,7 @@ export function SessionsPage() {
           </button>
         </div>
       )}
+      {viewer === 'CLIENT' && <UnbookedPayments />}
       {sessions.loading && !sessions.data && <Loading />}
       {sessions.data && (
         <>
