@@ -280,6 +280,7 @@ test.skipIf(skip)('on a phone the directory and the payment page fit the screen'
   await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('navigation', { name: 'Navegação principal' }).getByRole('button', { name: 'English' }).click();
   await page.keyboard.press('Escape');
+  await page.getByRole('navigation', { name: 'Main navigation' }).waitFor({ state: 'hidden' });
   await page.getByText('Consultation booked for', { exact: false }).waitFor();
   await page.getByText("Lawyer's fee").waitFor();
   await screenshot(page, 'market-phone-payment-en');
