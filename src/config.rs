@@ -131,6 +131,8 @@ pub struct SignalingSettings {
     pub token_secret: Option<SecretString>,
     /// The WebSocket URL browsers use; default `ws://…/ws` on the public URL.
     pub public_url: Option<String>,
+    /// Let any logged-in user into `dev-…` rooms (browser tests, trying the call page). Never in production.
+    pub dev_rooms: bool,
 }
 
 #[derive(Debug, Deserialize)]

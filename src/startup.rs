@@ -84,6 +84,7 @@ pub fn api_settings(settings: &Settings, addr: SocketAddr) -> ApiSettings {
         },
         public_url: public,
         signaling_url,
+        dev_rooms: settings.signaling.dev_rooms,
         ..ApiSettings::default()
     }
 }

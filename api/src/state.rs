@@ -45,6 +45,8 @@ pub struct ApiSettings {
     pub sessions: SessionPolicy,
     /// Where browsers open the signaling WebSocket.
     pub signaling_url: String,
+    /// Development rooms: any logged-in user may get a token for a `dev-…` room.
+    pub dev_rooms: bool,
 }
 
 impl Default for ApiSettings {
@@ -61,6 +63,7 @@ impl Default for ApiSettings {
             client_cancel_notice: chrono::Duration::hours(24),
             sessions: SessionPolicy::default(),
             signaling_url: "ws://localhost:8080/ws".to_owned(),
+            dev_rooms: false,
         }
     }
 }

@@ -474,3 +474,36 @@ async fn admins_see_each_rooms_media_statistics(db: PgPool) {
         app.anonymous().get("/api/admin/calls").await.status() == reqwest::StatusCode::UNAUTHORIZED
     );
 }
+
+#[sqlx::test]
+async fn development_rooms_admit_logged_in_users_only_when_enabled(db: PgPool) {
+    let app = TestApp::spawn_with(db, |s| s.signaling.dev_rooms = true).await;
+    assert_eq!(
+        app.anonymous()
+            .post("/api/dev/rooms/dev-try/join", &json!({}))
+            .await
+            .status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    let client = app.register("CLIENT").await;
+    let bad = client
+        .post("/api/dev/rooms/real-session/join", &json!({}))
+        .await;
+    assert_eq!(
+        bad.status(),
+        reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+        "only dev- rooms"
+    );
+    let ticket: Value = client
+        .post("/api/dev/rooms/dev-try/join", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (peer, joined) =
+        TestPeer::join(&app.ws_url(), "dev-try", ticket["token"].as_str().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(joined["identity"], client.id.to_string());
+    peer.leave().await;
+}

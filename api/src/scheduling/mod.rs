@@ -2,6 +2,7 @@
 
 pub mod availability;
 mod calendar;
+mod dev_rooms;
 pub mod lifecycle;
 mod outbox;
 mod routes;
@@ -9,4 +10,6 @@ pub mod slots;
 pub mod store;
 pub mod worker;
 
-pub use routes::router;
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    routes::router().merge(dev_rooms::router())
+}
