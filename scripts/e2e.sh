@@ -5,7 +5,7 @@
 run_browser_tests() {
   local bin="$CARGO_TARGET_DIR/debug/tribuna" out pid url admin_email admin_password
   out="$(mktemp)"
-  TRIBUNA_SERVER_BIND=127.0.0.1:0 TRIBUNA_WEB_BUILD=false "$bin" serve >"$out" 2>"$out.log" &
+  TRIBUNA_SERVER_BIND=127.0.0.1:0 TRIBUNA_WEB_BUILD=false TRIBUNA_SIGNALING_DEV_ROOMS=true "$bin" serve >"$out" 2>"$out.log" &
   pid=$!
   # shellcheck disable=SC2064
   trap "kill $pid 2>/dev/null || true" EXIT
