@@ -319,3 +319,53 @@ async fn scheduling_needs_ones_own_paid_unused_payment(db: PgPool) {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "lawyers do not book");
 }
+
+#[sqlx::test]
+async fn a_client_with_an_unbooked_paid_payment_is_not_charged_twice(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "3008", 20_000).await;
+    let client = app.register("CLIENT").await;
+    let paid = app.paid_payment(&client, &lawyer).await;
+    let again = client
+        .post(
+            "/api/checkout/create-session",
+            &json!({"lawyer_id": lawyer.id}),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "paid_payment_unused");
+    assert!(body["error"]["message"].as_str().unwrap().contains(&paid));
+    let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payments")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(payments, 1);
+    let receipt: Value = client
+        .get(&format!("/api/payments/{paid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            receipt["lawyer_name"].as_str(),
+            receipt["total_cents"].as_i64()
+        ),
+        (Some("Test LAWYER"), Some(22_000))
+    );
+    // Once it books a session, paying for another consultation is fine again.
+    let slot = app.slots(&lawyer).await[0];
+    app.book(&client, &paid, slot).await;
+    assert_eq!(
+        client
+            .post(
+                "/api/checkout/create-session",
+                &json!({"lawyer_id": lawyer.id})
+            )
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}

@@ -112,6 +112,7 @@ async fn rescheduling_moves_the_session_and_bumps_the_calendar_sequence(db: PgPo
     assert!(
         ics.contains(&format!("UID:{id}@tribuna"))
             && ics.contains("SEQUENCE:0")
+            && ics.contains("ORGANIZER;CN=Tribuna:mailto:")
             && ics.contains("STATUS:CONFIRMED"),
         "{ics}"
     );

@@ -114,6 +114,16 @@ pub async fn create_session(
         .await?
         .filter(lawyers::Lawyer::is_listed)
         .ok_or_else(|| ApiError::not_found("lawyer"))?;
+    if let Some(unused) = store::unused_paid(&state.db, caller.id.0, lawyer.user_id).await? {
+        // Paying twice for one consultation is never what the client wants.
+        return Err(ApiError::conflict(
+            "paid_payment_unused",
+            format!(
+                "payment {} for this lawyer is paid and not booked yet: choose a time with it",
+                unused.id
+            ),
+        ));
+    }
     let now = state.now();
     let fresh_until = now + chrono::Duration::minutes(10);
     if let Some(open) =

@@ -13,6 +13,9 @@ pub struct Payment {
     pub id: Uuid,
     pub client_id: Uuid,
     pub lawyer_id: Uuid,
+    pub lawyer_name: String,
+    /// The lawyer's fee plus the service fee.
+    pub total_cents: i64,
     /// Owed in full to the lawyer.
     pub lawyer_fee_cents: i64,
     /// The platform's fee, a separate line of the checkout.
@@ -38,14 +41,15 @@ impl Payment {
         PaymentStatus::parse(&self.status).expect("statuses are constrained by the database")
     }
     pub fn total_cents(&self) -> i64 {
-        self.lawyer_fee_cents + self.service_fee_cents
+        self.total_cents
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.client_id, p.lawyer_id, p.lawyer_fee_cents, p.service_fee_cents, p.currency, p.status,
+const SELECT: &str = "SELECT p.id, p.client_id, p.lawyer_id, l.display_name AS lawyer_name,
+        p.lawyer_fee_cents + p.service_fee_cents AS total_cents, p.lawyer_fee_cents, p.service_fee_cents, p.currency, p.status,
         p.refunded_cents, p.consultation_minutes, p.checkout_url, p.checkout_expires_at, p.created_at, p.paid_at,
         s.id AS session_id, p.stripe_payment_intent_id, p.stripe_checkout_session_id
-     FROM payments p LEFT JOIN legal_sessions s ON s.payment_id = p.id";
+     FROM payments p JOIN users l ON l.id = p.lawyer_id LEFT JOIN legal_sessions s ON s.payment_id = p.id";
 
 pub async fn get(db: &PgPool, id: Uuid) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE p.id = $1"))
@@ -78,6 +82,21 @@ pub async fn open_checkout(
     .bind(client)
     .bind(lawyer)
     .bind(until)
+    .fetch_optional(db)
+    .await
+}
+
+/// A paid payment of the client's for this lawyer that has booked nothing yet.
+pub async fn unused_paid(
+    db: &PgPool,
+    client: Uuid,
+    lawyer: Uuid,
+) -> Result<Option<Payment>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE p.client_id = $1 AND p.lawyer_id = $2 AND p.status = 'paid' AND s.id IS NULL ORDER BY p.paid_at LIMIT 1"
+    ))
+    .bind(client)
+    .bind(lawyer)
     .fetch_optional(db)
     .await
 }

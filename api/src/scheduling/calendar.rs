@@ -1,6 +1,6 @@
 //! `.ics` for a session: a stable UID, SEQUENCE bumped on every change.
 
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
 use super::lifecycle::SessionStatus;
 use super::store::Session;
@@ -25,6 +25,11 @@ pub fn ics(session: &Session, public_url: &str) -> String {
         } else {
             EventStatus::Confirmed
         })
+        .append_property(
+            Property::new("ORGANIZER", "mailto:nao-responda@tribuna.local")
+                .add_parameter("CN", "Tribuna")
+                .done(),
+        )
         .done();
     let mut calendar = Calendar::new();
     calendar.append_property(("METHOD", if cancelled { "CANCEL" } else { "REQUEST" }));
