@@ -762,6 +762,7 @@ export interface components {
             lawyer_fee_cents: number;
             /** Format: uuid */
             lawyer_id: string;
+            lawyer_name: string;
             /** Format: date-time */
             paid_at?: string | null;
             /** Format: int64 */
@@ -777,6 +778,11 @@ export interface components {
              */
             session_id?: string | null;
             status: string;
+            /**
+             * Format: int64
+             * @description The lawyer's fee plus the service fee.
+             */
+            total_cents: number;
         };
         ProfileRequest: {
             /** @description Codes from the list in docs/marketplace.md, e.g. `family`, `labor`. */
