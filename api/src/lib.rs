@@ -13,6 +13,7 @@ pub mod lawyers;
 pub mod mail;
 mod observe;
 pub mod payments;
+pub mod reviews;
 pub mod scheduling;
 mod state;
 
@@ -40,6 +41,7 @@ pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
         (name = "directory", description = "The public directory of verified lawyers"),
         (name = "payments", description = "Stripe Checkout, webhooks, receipts"),
         (name = "sessions", description = "Scheduling and the session lifecycle"),
+        (name = "reviews", description = "Reviews, replies and moderation"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -57,6 +59,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(lawyers::router())
         .merge(payments::router())
         .merge(scheduling::router())
+        .merge(reviews::router())
         .merge(admin::router())
 }
 

@@ -47,6 +47,8 @@ pub struct ApiSettings {
     pub signaling_url: String,
     /// Development rooms: any logged-in user may get a token for a `dev-…` room.
     pub dev_rooms: bool,
+    /// Reviews are written within this long after the session's end.
+    pub review_window: chrono::Duration,
 }
 
 impl Default for ApiSettings {
@@ -64,6 +66,7 @@ impl Default for ApiSettings {
             sessions: SessionPolicy::default(),
             signaling_url: "ws://localhost:8080/ws".to_owned(),
             dev_rooms: false,
+            review_window: chrono::Duration::days(14),
         }
     }
 }

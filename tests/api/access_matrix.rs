@@ -153,12 +153,13 @@ fn routes() -> Vec<Route> {
         route(M::GET, "/api/lawyers/{id}/slots", S::Lawyer, none, PUBLIC),
         route(M::GET, "/api/lawyers/{id}/rating", S::Lawyer, none, PUBLIC),
         // Payments. The webhook authenticates by signature only: unsigned is a 400 for anyone.
+        // The client already holds a paid, unbooked payment for this lawyer: no second charge (409).
         route(
             M::POST,
             "/api/checkout/create-session",
             S::None,
             |w| Some(json!({"lawyer_id": w.lawyer_id})),
-            [401, 201, 201, 403, 403, 403],
+            [401, 409, 201, 403, 403, 403],
         ),
         route(
             M::POST,
@@ -232,6 +233,38 @@ fn routes() -> Vec<Route> {
             S::Session,
             none,
             [401, 200, 404, 200, 404, 200],
+        ),
+        // Reviews: the world's session is still scheduled, so its parties get past authorization to 409.
+        route(
+            M::POST,
+            "/api/sessions/{id}/review",
+            S::Session,
+            |_| Some(json!({"rating": 5})),
+            [401, 409, 404, 409, 403, 403],
+        ),
+        // No review has this id: the lawyer gets past authorization to 404.
+        route(
+            M::POST,
+            "/api/reviews/{id}/reply",
+            S::Bystander,
+            |_| Some(json!({"text": "obrigado"})),
+            [401, 403, 403, 404, 403, 403],
+        ),
+        route(M::GET, "/api/lawyers/{id}/reviews", S::Lawyer, none, PUBLIC),
+        route(M::GET, "/api/admin/reviews", S::None, none, ADMIN_ONLY),
+        route(
+            M::POST,
+            "/api/admin/reviews/{id}/hide",
+            S::Bystander,
+            |_| Some(json!({"reason": "abuse", "note": "matrix"})),
+            [401, 403, 403, 403, 403, 404],
+        ),
+        route(
+            M::POST,
+            "/api/admin/reviews/{id}/restore",
+            S::Bystander,
+            |_| Some(json!({"note": "matrix"})),
+            [401, 403, 403, 403, 403, 404],
         ),
         // Development rooms are off unless configured (the matrix runs with them off; see calls.rs).
         route(

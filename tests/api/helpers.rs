@@ -52,7 +52,7 @@ impl TestApp {
         settings.web.dir = std::env::temp_dir().join("tribuna-no-web-client");
         settings.sessions.worker_interval_seconds = 0;
         // Tests jump the clock days ahead; logins should outlive that.
-        settings.auth.session_ttl_hours = 24 * 14;
+        settings.auth.session_ttl_hours = 24 * 30;
         settings.data.dir = Some(std::env::temp_dir().join("tribuna-test-data"));
         configure(&mut settings);
         let clock = Arc::new(OffsetClock::default());

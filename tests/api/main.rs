@@ -12,5 +12,6 @@ mod lawyers;
 mod mail;
 mod market;
 mod payments;
+mod reviews;
 mod scheduling;
 mod serve;

@@ -178,3 +178,50 @@ impl TestApp {
             .await
     }
 }
+
+impl TestApp {
+    /// A paid session between `client` and `lawyer` that both attended and the worker completed.
+    /// Leaves the clock just after the session (within the review window).
+    pub async fn completed_session(&self, client: &Actor, lawyer: &Actor) -> String {
+        let now = chrono::Utc::now();
+        let slot = self
+            .slots_between(
+                lawyer,
+                now + chrono::Duration::days(2),
+                now + chrono::Duration::days(4),
+            )
+            .await[0];
+        let payment = self.paid_payment(client, lawyer).await;
+        let session: Value = self
+            .book(client, &payment, slot)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = session["id"].as_str().unwrap().to_owned();
+        let uuid = id.parse().unwrap();
+        for who in [client.id, lawyer.id] {
+            tribuna_api::scheduling::store::record_event(
+                &self.db,
+                uuid,
+                Some(who),
+                "joined",
+                slot,
+                json!({}),
+            )
+            .await
+            .unwrap();
+        }
+        self.clock.set(slot + chrono::Duration::minutes(60 + 16));
+        tribuna_api::scheduling::worker::tick(&self.state)
+            .await
+            .unwrap();
+        let status: String = sqlx::query_scalar("SELECT status FROM legal_sessions WHERE id = $1")
+            .bind(uuid)
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+        assert_eq!(status, "completed");
+        id
+    }
+}
