@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { classify, readTotals, sampleBetween, type StatsEntry, type StatsTotals } from './quality';
+import { HOLD_MS, MIN_TURN_MS, NO_SPEAKER, nextSpeaker } from './speaker';
+
+describe('classify', () => {
+  it('is unknown with nothing measured', () => {
+    expect(classify({ rttMs: null, loss: null, availableOutgoingKbps: null })).toBe('unknown');
+  });
+
+  it('is good on a fast clean link', () => {
+    expect(classify({ rttMs: 40, loss: 0, availableOutgoingKbps: 2500 })).toBe('good');
+    expect(classify({ rttMs: 150, loss: 0.02, availableOutgoingKbps: 600 })).toBe('good');
+  });
+
+  it('is fair past any one of the good limits', () => {
+    expect(classify({ rttMs: 151, loss: 0, availableOutgoingKbps: 2500 })).toBe('fair');
+    expect(classify({ rttMs: 40, loss: 0.03, availableOutgoingKbps: 2500 })).toBe('fair');
+    expect(classify({ rttMs: 40, loss: 0, availableOutgoingKbps: 599 })).toBe('fair');
+  });
+
+  it('is poor past any one of the fair limits', () => {
+    expect(classify({ rttMs: 401, loss: 0, availableOutgoingKbps: 2500 })).toBe('poor');
+    expect(classify({ rttMs: 40, loss: 0.09, availableOutgoingKbps: 2500 })).toBe('poor');
+    expect(classify({ rttMs: 40, loss: 0, availableOutgoingKbps: 149 })).toBe('poor');
+  });
+
+  it('judges on what it has', () => {
+    expect(classify({ rttMs: 500, loss: null, availableOutgoingKbps: null })).toBe('poor');
+    expect(classify({ rttMs: null, loss: 0.01, availableOutgoingKbps: null })).toBe('good');
+  });
+});
+
+const e = (type: string, id: string, fields: Record<string, unknown> = {}): StatsEntry => ({ type, id, ...fields });
+
+describe('readTotals', () => {
+  const publish = [
+    e('transport', 'T1', { selectedCandidatePairId: 'CP1' }),
+    e('candidate-pair', 'CP0', { state: 'failed', currentRoundTripTime: 9 }),
+    e('candidate-pair', 'CP1', { state: 'succeeded', nominated: true, currentRoundTripTime: 0.05, availableOutgoingBitrate: 1_200_000 }),
+    e('outbound-rtp', 'O1', { kind: 'video', packetsSent: 500 }),
+    e('remote-inbound-rtp', 'R1', { kind: 'video', fractionLost: 0.01 }),
+    e('remote-inbound-rtp', 'R2', { kind: 'audio', fractionLost: 0.04 }),
+  ];
+  const subscribe = [
+    // No transport entry: the nominated succeeded pair is used.
+    e('candidate-pair', 'CP9', { state: 'succeeded', nominated: true, currentRoundTripTime: 0.12, availableOutgoingBitrate: 300_000 }),
+    e('inbound-rtp', 'I1', { kind: 'video', packetsReceived: 900, packetsLost: 10 }),
+    e('inbound-rtp', 'I2', { kind: 'audio', packetsReceived: 100, packetsLost: -2 }),
+  ];
+
+  it('reads the selected pairs, inbound packets and the receivers’ reports', () => {
+    expect(readTotals(publish, subscribe)).toEqual({
+      rttMs: 120,
+      availableOutgoingKbps: 1200,
+      packetsReceived: 1000,
+      packetsLost: 10,
+      remoteFractionLost: 0.04,
+    });
+  });
+
+  it('has nothing to say about connections that are not up', () => {
+    expect(readTotals([], [])).toEqual({ rttMs: null, availableOutgoingKbps: null, packetsReceived: 0, packetsLost: 0, remoteFractionLost: null });
+  });
+});
+
+describe('sampleBetween', () => {
+  const t = (packetsReceived: number, packetsLost: number, remoteFractionLost: number | null = null): StatsTotals => ({
+    rttMs: 30,
+    availableOutgoingKbps: 2000,
+    packetsReceived,
+    packetsLost,
+    remoteFractionLost,
+  });
+
+  it('measures loss over the interval, not since the start', () => {
+    expect(sampleBetween(t(1000, 100), t(1100, 100)).loss).toBe(0);
+    expect(sampleBetween(t(1000, 0), t(1090, 10)).loss).toBe(0.1);
+    expect(sampleBetween(null, t(95, 5)).loss).toBe(0.05);
+  });
+
+  it('has no loss figure when nothing flowed, unless the receivers reported one', () => {
+    expect(sampleBetween(t(10, 0), t(10, 0)).loss).toBeNull();
+    expect(sampleBetween(t(10, 0), t(10, 0, 0.2)).loss).toBe(0.2);
+    expect(sampleBetween(t(0, 0), t(100, 0, 0.05)).loss).toBe(0.05);
+  });
+
+  it('takes rtt and bitrate from the latest reading', () => {
+    expect(sampleBetween(null, t(1, 0))).toMatchObject({ rttMs: 30, availableOutgoingKbps: 2000 });
+  });
+});
+
+describe('active speaker', () => {
+  const levels = (o: Record<string, number>) => new Map(Object.entries(o));
+
+  it('is nobody in silence', () => {
+    expect(nextSpeaker(NO_SPEAKER, levels({ a: 0.001, b: 0.01 }), 1000)).toBe(NO_SPEAKER);
+  });
+
+  it('is the loudest above the floor', () => {
+    expect(nextSpeaker(NO_SPEAKER, levels({ a: 0.2, b: 0.4 }), 1000).identity).toBe('b');
+  });
+
+  it('holds the highlight through a short pause, then lets go', () => {
+    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3 }), 1000);
+    expect(nextSpeaker(s, levels({ a: 0 }), 1000 + HOLD_MS).identity).toBe('a');
+    expect(nextSpeaker(s, levels({ a: 0 }), 1001 + HOLD_MS).identity).toBeNull();
+  });
+
+  it('does not flicker between two people talking at once', () => {
+    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3, b: 0.1 }), 1000);
+    expect(nextSpeaker(s, levels({ a: 0.2, b: 0.3 }), 1000 + MIN_TURN_MS - 1).identity).toBe('a');
+    expect(nextSpeaker(s, levels({ a: 0.2, b: 0.3 }), 1000 + MIN_TURN_MS).identity).toBe('b');
+  });
+
+  it('moves at once when the speaker fell silent and someone else speaks', () => {
+    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3 }), 1000);
+    expect(nextSpeaker(s, levels({ a: 0, b: 0.2 }), 1100).identity).toBe('b');
+  });
+});
