@@ -16,6 +16,7 @@ pub mod payments;
 pub mod reviews;
 pub mod scheduling;
 mod state;
+pub mod support;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
@@ -42,6 +43,7 @@ pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
         (name = "payments", description = "Stripe Checkout, webhooks, receipts"),
         (name = "sessions", description = "Scheduling and the session lifecycle"),
         (name = "reviews", description = "Reviews, replies and moderation"),
+        (name = "support", description = "Contact, no-show reports and their outcomes"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -60,6 +62,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(payments::router())
         .merge(scheduling::router())
         .merge(reviews::router())
+        .merge(support::router())
         .merge(admin::router())
 }
 

@@ -49,6 +49,8 @@ pub struct ApiSettings {
     pub dev_rooms: bool,
     /// Reviews are written within this long after the session's end.
     pub review_window: chrono::Duration,
+    /// No-shows are reported within this long after the session's scheduled end.
+    pub no_show_report_window: chrono::Duration,
 }
 
 impl Default for ApiSettings {
@@ -67,6 +69,7 @@ impl Default for ApiSettings {
             signaling_url: "ws://localhost:8080/ws".to_owned(),
             dev_rooms: false,
             review_window: chrono::Duration::days(14),
+            no_show_report_window: chrono::Duration::hours(48),
         }
     }
 }

@@ -38,6 +38,8 @@ enum Subject {
     Session,
     /// A development room's name.
     DevRoom,
+    /// The client's contact ticket.
+    Ticket,
 }
 
 /// What a row's callers act on.
@@ -266,6 +268,43 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"note": "matrix"})),
             [401, 403, 403, 403, 403, 404],
         ),
+        // Support. The world's ticket is the client's contact ticket; its session is still scheduled (too early).
+        route(
+            M::POST,
+            "/api/support/tickets",
+            S::None,
+            |_| Some(json!({"subject": "Ajuda", "body": "matrix"})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        route(
+            M::GET,
+            "/api/support/tickets",
+            S::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        route(
+            M::GET,
+            "/api/support/tickets/{id}",
+            S::Ticket,
+            none,
+            [401, 200, 404, 404, 404, 200],
+        ),
+        route(
+            M::POST,
+            "/api/sessions/{id}/no-show",
+            S::Session,
+            |_| Some(json!({"body": "matrix"})),
+            [401, 409, 404, 409, 403, 403],
+        ),
+        route(M::GET, "/api/admin/support", S::None, none, ADMIN_ONLY),
+        route(
+            M::POST,
+            "/api/admin/support/{id}/resolve",
+            S::Ticket,
+            |_| Some(json!({"outcome": "dismiss", "note": "matrix"})),
+            ADMIN_ONLY,
+        ),
         // Development rooms are off unless configured (the matrix runs with them off; see calls.rs).
         route(
             M::POST,
@@ -312,7 +351,7 @@ fn routes() -> Vec<Route> {
 }
 
 /// Fresh callers and a world for one route, so one route's effect cannot leak into another.
-async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String) {
+async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String, String) {
     let admin = app.admin().await;
     let oab = format!("{}", 90_000 + row);
     let lawyer = app.verified_lawyer(&admin, &oab, 20_000).await;
@@ -329,6 +368,15 @@ async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String) {
         .await
         .unwrap();
     let payment_id = app.paid_payment(&client, &lawyer).await;
+    let ticket: Value = client
+        .post(
+            "/api/support/tickets",
+            &json!({"subject": "Dúvida", "body": "matrix"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let world = World {
         client_email: client.email.clone(),
         lawyer_id: lawyer.id,
@@ -351,6 +399,7 @@ async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String) {
         world,
         bystander,
         session["id"].as_str().unwrap().to_owned(),
+        ticket["id"].as_str().unwrap().to_owned(),
     )
 }
 
@@ -359,7 +408,7 @@ async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut failures = Vec::new();
     for (row, route) in routes().into_iter().enumerate() {
-        let (actors, world, bystander, session) = setup(&app, row).await;
+        let (actors, world, bystander, session, ticket) = setup(&app, row).await;
         let id = match route.subject {
             Subject::None => String::new(),
             Subject::Client => actors[1].id.to_string(),
@@ -368,6 +417,7 @@ async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
             Subject::Payment => world.payment_id.clone(),
             Subject::Session => session,
             Subject::DevRoom => "dev-matrix".to_owned(),
+            Subject::Ticket => ticket.clone(),
         };
         let path = route.template.replace("{id}", &id).replace("{room}", &id);
         for (i, actor) in actors.iter().enumerate() {

@@ -15,3 +15,4 @@ mod payments;
 mod reviews;
 mod scheduling;
 mod serve;
+mod support;
