@@ -341,6 +341,11 @@ export class ApiClient {
     return this.request('GET', `/api/sessions/${encodeURIComponent(id)}/join`);
   }
 
+  /** A room ticket for a development room (`dev-…`); 404 unless the server runs with dev rooms on. */
+  devRoomJoin(room: string): Promise<JsonOf<'dev_room_ticket', 200>> {
+    return this.request('POST', `/api/dev/rooms/${encodeURIComponent(room)}/join`);
+  }
+
   /** A link to the session's .ics file (a plain GET with the session cookie). */
   calendarUrl(id: string): string {
     return `${this.baseUrl}/api/sessions/${encodeURIComponent(id)}/calendar.ics`;

@@ -13,7 +13,7 @@ import {
   subscribeAnswerMessage,
   trackOwner,
 } from './protocol';
-import { labelScreenSection, sectionMids } from './sdp';
+import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
 
 describe('messages to the server', () => {
   it('are in the documented shape', () => {
@@ -119,9 +119,6 @@ const OFFER = [
 ].join('\r\n');
 
 describe('labelling the screen track in a publish offer', () => {
-  it('finds the sections', () => {
-    expect(sectionMids(OFFER)).toEqual(['0', '1', '2']);
-  });
 
   it('prefixes only that section’s msid track id, once', () => {
     const out = labelScreenSection(OFFER, '2');
@@ -135,5 +132,43 @@ describe('labelling the screen track in a publish offer', () => {
 
   it('changes nothing for an unknown section', () => {
     expect(labelScreenSection(OFFER, '7')).toBe(OFFER);
+  });
+});
+
+describe('the tracks of a subscribe offer', () => {
+  const offer = [
+    'v=0',
+    'a=group:BUNDLE 0 1 2 3',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'a=mid:0',
+    'a=msid:a1 a1/aud',
+    'a=sendrecv',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'a=mid:1',
+    'a=ssrc:5 msid:a1 a1/cam',
+    'a=sendonly',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'a=mid:2',
+    'a=inactive',
+    'm=video 0 UDP/TLS/RTP/SAVPF 96',
+    'a=mid:3',
+    'a=msid:c3 c3/gone',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+
+  it('reads each section’s mid, kind, direction and msid track id', () => {
+    expect(sectionTracks(offer)).toEqual([
+      { mid: '0', kind: 'audio', direction: 'sendrecv', trackId: 'a1/aud' },
+      { mid: '1', kind: 'video', direction: 'sendonly', trackId: 'a1/cam' },
+      { mid: '2', kind: 'video', direction: 'inactive', trackId: null },
+      // A rejected section (port 0) carries nothing, whatever it says.
+      { mid: '3', kind: 'video', direction: 'inactive', trackId: 'c3/gone' },
+    ]);
+    expect(sectionTracks(offer).filter(sendsMedia).map((s) => s.trackId)).toEqual(['a1/aud', 'a1/cam']);
+  });
+
+  it('reads the SDP of the labelled offer too', () => {
+    expect(sectionTracks(labelScreenSection(OFFER, '2')).map((s) => s.trackId)).toEqual(['aud-1', 'cam-1', 'screen-scr-1']);
   });
 });

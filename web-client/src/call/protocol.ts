@@ -23,7 +23,7 @@ export interface ParticipantView {
 
 /** What `RTCIceCandidate.toJSON()` gives. */
 export interface CandidateJson {
-  candidate: string;
+  candidate?: string;
   sdpMid?: string | null;
   sdpMLineIndex?: number | null;
   usernameFragment?: string | null;
@@ -84,8 +84,8 @@ export function subscribeAnswerMessage(sdp: string): ClientMessage {
 
 /** A trickled candidate, or null for the end-of-candidates marker (nothing to send). */
 export function candidateMessage(target: Target, candidate: CandidateJson | null | undefined): ClientMessage | null {
-  if (!candidate || !candidate.candidate) return null;
-  const c: CandidateJson = { candidate: candidate.candidate };
+  if (!candidate?.candidate) return null;
+  const c: CandidateJson & { candidate: string } = { candidate: candidate.candidate };
   if (candidate.sdpMid !== undefined && candidate.sdpMid !== null) c.sdpMid = candidate.sdpMid;
   if (candidate.sdpMLineIndex !== undefined && candidate.sdpMLineIndex !== null) c.sdpMLineIndex = candidate.sdpMLineIndex;
   if (candidate.usernameFragment) c.usernameFragment = candidate.usernameFragment;

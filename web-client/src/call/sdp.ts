@@ -1,29 +1,70 @@
-// Small, pure edits of session descriptions.
+// Small, pure readings and edits of session descriptions.
 import { SCREEN_PREFIX } from './protocol';
 
-/** The lines of an SDP (any line ending) and the ending it used. */
-function split(sdp: string): { lines: string[]; eol: string } {
-  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
-  return { lines: sdp.split(/\r?\n/), eol };
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** One m-section of a description: its mid, kind, direction and msid track id. */
+export interface SectionTrack {
+  mid: string;
+  kind: string;
+  direction: Direction;
+  /** The msid's track id (in the SFU's offers: `identity/trackId`), or null. */
+  trackId: string | null;
 }
 
-/** The `a=mid:` of each m-section, in order. */
-export function sectionMids(sdp: string): string[] {
-  const mids: string[] = [];
-  let inMedia = false;
-  for (const line of split(sdp).lines) {
+interface Section extends SectionTrack {
+  /** Line range [from, to) of the section in the description. */
+  from: number;
+  to: number;
+}
+
+function lines(sdp: string): { lines: string[]; eol: string } {
+  return { lines: sdp.split(/\r?\n/), eol: sdp.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+function sections(all: readonly string[]): Section[] {
+  const out: Section[] = [];
+  let current: Section | null = null;
+  let rejected = false;
+  all.forEach((line, i) => {
     if (line.startsWith('m=')) {
-      inMedia = true;
-      mids.push('');
-    } else if (inMedia && line.startsWith('a=mid:')) {
-      mids[mids.length - 1] = line.slice('a=mid:'.length).trim();
+      if (current) current.to = i;
+      const [kind = '', port = ''] = line.slice(2).split(' ');
+      rejected = port === '0';
+      current = { mid: '', kind, direction: rejected ? 'inactive' : 'sendrecv', trackId: null, from: i, to: all.length };
+      out.push(current);
+      return;
     }
-  }
-  return mids;
+    if (!current) return;
+    if (line.startsWith('a=mid:')) {
+      current.mid = line.slice('a=mid:'.length).trim();
+    } else if (line.startsWith('a=msid:')) {
+      current.trackId = line.slice('a=msid:'.length).split(' ')[1]?.trim() || null;
+    } else if (current.trackId === null && /^a=ssrc:\d+ msid:/.test(line)) {
+      current.trackId = line.split(' ')[2]?.trim() || null;
+    } else if (!rejected && /^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line)) {
+      current.direction = line.slice(2) as Direction;
+    }
+  });
+  return out;
+}
+
+/**
+ * The tracks a description's m-sections carry. The subscribe connection maps its receivers
+ * to published tracks through this (by mid), not through `MediaStreamTrack.id`: a browser
+ * keeps a receiver's track, and its id, when the SFU reuses an m-section for another track.
+ */
+export function sectionTracks(sdp: string): SectionTrack[] {
+  return sections(lines(sdp).lines).map(({ mid, kind, direction, trackId }) => ({ mid, kind, direction, trackId }));
+}
+
+/** Whether a section of an offer we receive sends us media. */
+export function sendsMedia(s: SectionTrack): boolean {
+  return s.direction === 'sendonly' || s.direction === 'sendrecv';
 }
 
 function labelMsid(value: string): string {
-  // "<stream id> <track id>": prefix the track id once.
+  // "<stream id> <track id>": prefix the track id, once.
   const [stream, trackId] = value.split(' ');
   if (stream === undefined || trackId === undefined || trackId.startsWith(SCREEN_PREFIX)) return value;
   return `${stream} ${SCREEN_PREFIX}${trackId}`;
@@ -35,32 +76,18 @@ function labelMsid(value: string): string {
  * `identity/<msid track id>`, so everyone can tell a screen from a camera by its id.
  */
 export function labelScreenSection(sdp: string, mid: string): string {
-  const { lines, eol } = split(sdp);
-  let current: string | null = null;
-  let sectionStart = -1;
-  const out = [...lines];
-  // First pass: find the section's range.
-  const ranges: { mid: string; from: number; to: number }[] = [];
-  lines.forEach((line, i) => {
-    if (line.startsWith('m=')) {
-      if (sectionStart >= 0) ranges.push({ mid: current ?? '', from: sectionStart, to: i });
-      sectionStart = i;
-      current = null;
-    } else if (sectionStart >= 0 && line.startsWith('a=mid:')) {
-      current = line.slice('a=mid:'.length).trim();
-    }
-  });
-  if (sectionStart >= 0) ranges.push({ mid: current ?? '', from: sectionStart, to: lines.length });
-  const range = ranges.find((r) => r.mid === mid);
-  if (!range) return sdp;
-  for (let i = range.from; i < range.to; i++) {
-    const line = lines[i]!;
+  const { lines: all, eol } = lines(sdp);
+  const section = sections(all).find((s) => s.mid === mid);
+  if (!section) return sdp;
+  const out = [...all];
+  for (let i = section.from; i < section.to; i++) {
+    const line = all[i]!;
     if (line.startsWith('a=msid:')) {
       out[i] = `a=msid:${labelMsid(line.slice('a=msid:'.length))}`;
-    } else {
-      const m = /^(a=ssrc:\d+ msid:)(.*)$/.exec(line);
-      if (m) out[i] = `${m[1]}${labelMsid(m[2]!)}`;
+      continue;
     }
+    const m = /^(a=ssrc:\d+ msid:)(.*)$/.exec(line);
+    if (m) out[i] = `${m[1]}${labelMsid(m[2]!)}`;
   }
   return out.join(eol);
 }
