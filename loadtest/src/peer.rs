@@ -117,6 +117,22 @@ async fn local_sdp(pc: &Arc<dyn PeerConnection>, gathered: &watch::Receiver<bool
     pc.local_description().await.unwrap().sdp
 }
 
+/// Answers a subscribe offer; `None` when the connection is closing.
+async fn answer_offer(
+    pc: &Arc<dyn PeerConnection>,
+    gathered: &watch::Receiver<bool>,
+    m: &Value,
+    out: &tokio::sync::Mutex<WsSink>,
+) -> Option<()> {
+    let offer = RTCSessionDescription::offer(m["sdp"].as_str()?.to_owned()).ok()?;
+    pc.set_remote_description(offer).await.ok()?;
+    let answer = pc.create_answer(None).await.ok()?;
+    pc.set_local_description(answer).await.ok()?;
+    let sdp = local_sdp(pc, gathered).await;
+    let reply = json!({"type": "subscribe_answer", "sdp": sdp}).to_string();
+    out.lock().await.send(Message::text(reply)).await.ok()
+}
+
 pub struct TestPeer {
     pub identity: String,
     sink: Arc<tokio::sync::Mutex<WsSink>>,
@@ -205,14 +221,10 @@ impl TestPeer {
                 let Message::Text(t) = frame else { continue };
                 let m: Value = serde_json::from_str(t.as_str()).unwrap();
                 if m["type"] == "subscribe_offer" {
-                    let offer = RTCSessionDescription::offer(m["sdp"].as_str().unwrap().to_owned())
-                        .unwrap();
-                    pc.set_remote_description(offer).await.unwrap();
-                    let answer = pc.create_answer(None).await.unwrap();
-                    pc.set_local_description(answer).await.unwrap();
-                    let sdp = local_sdp(&pc, &sub_gathered).await;
-                    let reply = json!({"type": "subscribe_answer", "sdp": sdp}).to_string();
-                    out.lock().await.send(Message::text(reply)).await.unwrap();
+                    // Fails only while this peer is leaving (its connection closed): then stop.
+                    if answer_offer(&pc, &sub_gathered, &m, &out).await.is_none() {
+                        break;
+                    }
                 } else {
                     let _ = inbox_tx.send(m);
                 }
