@@ -14,6 +14,7 @@ mkdirSync(RESULTS, { recursive: true });
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Headless (playwright's default) with a new empty profile for each launch.
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -22,6 +23,17 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Calls: a synthetic camera (a moving test pattern) and microphone (a beep), granted
+      // without a prompt; getDisplayMedia gets a synthetic screen the same way.
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      // The SFU offers only 127.0.0.1. Chromium leaves loopback out of ICE gathering unless
+      // told, which matters on a machine whose only interface is lo; and with real host
+      // addresses instead of mDNS names the SFU (mDNS off) can pair with every candidate.
+      '--allow-loopback-in-peer-connection',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      // Remote audio plays without a click in every page of the test.
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }

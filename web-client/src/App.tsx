@@ -19,7 +19,8 @@ import { PaymentsPage } from './pages/client/PaymentsPage';
 import { ReceiptPage } from './pages/client/ReceiptPage';
 import { AvailabilityPage } from './pages/lawyer/AvailabilityPage';
 import { LawyerOwnProfilePage } from './pages/lawyer/ProfilePage';
-import { CallPage } from './pages/sessions/CallPage';
+import { DevCallPage } from './pages/call/DevCallPage';
+import { SessionCallPage } from './pages/call/SessionCallPage';
 import { SessionPage } from './pages/sessions/SessionPage';
 import { SessionsPage } from './pages/sessions/SessionsPage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
@@ -66,9 +67,11 @@ function AppRoutes() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/signup" element={<SignupPage />} />
       </Route>
+      {/* The call page has its own full-screen layout, without the sidebar. */}
+      <Route path="/call/dev/:room" element={<Guard rule={{ kind: 'signed_in' }}><DevCallPage /></Guard>} />
+      <Route path="/call/:id" element={<Guard rule={{ kind: 'signed_in', roles: CALL_ROLES }}><SessionCallPage /></Guard>} />
       <Route element={<Guard rule={{ kind: 'signed_in' }}><AppLayout /></Guard>}>
         <Route path="/account" element={<AccountPage />} />
-        <Route path="/call/:id" element={<Guard rule={{ kind: 'signed_in', roles: CALL_ROLES }}><CallPage /></Guard>} />
         {roles.map((role) => (
           <Route key={role} path={ROLE_HOME[role]} element={<Guard rule={{ kind: 'signed_in', roles: [role] }} />}>
             <Route index element={<RoleHomePage />} />

@@ -57,6 +57,7 @@ describe('rolesForPath', () => {
     expect(rolesForPath('/account')).toBe('any');
     expect(rolesForPath('/clientele')).toBeNull();
     expect(rolesForPath('/call/6f1c2f0e-8a4b-4c52-9a59-1b2f3c4d5e6f')).toEqual(['CLIENT', 'LAWYER']);
+    expect(rolesForPath('/call/dev/dev-abc')).toBe('any');
   });
 });
 
@@ -77,6 +78,8 @@ describe('after login', () => {
     // The calendar file links to the call page: its parties land there after logging in.
     expect(landingPath('/call/abc', 'LAWYER', '/lawyer')).toBe('/call/abc');
     expect(landingPath('/call/abc', 'ADMIN', '/admin')).toBe('/admin');
+    // Development rooms are for anyone signed in.
+    expect(landingPath('/call/dev/dev-abc', 'ADMIN', '/admin')).toBe('/call/dev/dev-abc');
     // Stripe's return address survives a detour through the login page.
     expect(landingPath('/client/payments/p1?checkout=success', 'CLIENT', '/client')).toBe('/client/payments/p1?checkout=success');
   });

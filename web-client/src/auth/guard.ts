@@ -52,8 +52,10 @@ export function decideAccess(session: SessionView, rule: Rule, where: Where): De
 /** Who may open a session's call page (`/call/{id}`, linked from the calendar file). */
 export const CALL_ROLES: readonly Role[] = ['CLIENT', 'LAWYER'];
 
-/** The roles that may open a path: a role's area, any role (`/account`), or null if unknown. */
+/** The roles that may open a path: a role's area, any role (`/account`, development rooms),
+ *  or null if unknown. */
 export function rolesForPath(pathname: string): readonly Role[] | 'any' | null {
+  if (pathname.startsWith('/call/dev/')) return 'any';
   if (pathname.startsWith('/call/')) return CALL_ROLES;
   for (const [role, home] of Object.entries(ROLE_HOME) as [Role, string][]) {
     if (pathname === home || pathname.startsWith(`${home}/`)) return [role];

@@ -1,9 +1,11 @@
+import { callEn } from './call.en';
 import { marketplaceEn } from './marketplace.en';
 import type { MessageKey } from './pt-BR';
 
 // English: the second language. Same keys and placeholders as pt-BR.ts.
 export const en: Record<MessageKey, string> = {
   ...marketplaceEn,
+  ...callEn,
   'app.name': 'Tribuna',
   'app.tagline': 'Legal video consultations with OAB-registered lawyers.',
 

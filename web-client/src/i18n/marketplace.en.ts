@@ -347,13 +347,6 @@ export const marketplaceEn: Record<keyof typeof marketplacePtBR, string> = {
   'verification.verifiedAt': 'Verified on {date}',
   'verification.fee': 'Fee',
 
-  'call.title': 'Consultation room',
-  'call.soon': "The video call arrives with Tribuna's media server (SFU), which is being built. Until then this page shows the consultation's details; nothing here is simulated.",
-  'call.when': 'Time',
-  'call.client': 'Client',
-  'call.lawyer': 'Lawyer',
-  'call.status': 'Status',
-  'call.back': 'Back to consultations',
 
   'error.not_onboarded': 'Fill in your professional profile first.',
   'error.oab_taken': 'Another account already uses this OAB registration.',

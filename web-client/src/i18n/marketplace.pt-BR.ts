@@ -346,13 +346,6 @@ export const marketplacePtBR = {
   'verification.verifiedAt': 'Verificado em {date}',
   'verification.fee': 'Honorários',
 
-  'call.title': 'Sala da consulta',
-  'call.soon': 'A chamada de vídeo chega com o servidor de mídia do Tribuna (SFU), que está em construção. Até lá, esta página mostra os dados da consulta; nada aqui é simulado.',
-  'call.when': 'Horário',
-  'call.client': 'Cliente',
-  'call.lawyer': 'Advogado(a)',
-  'call.status': 'Situação',
-  'call.back': 'Voltar às consultas',
 
   'error.not_onboarded': 'Preencha primeiro o seu perfil profissional.',
   'error.oab_taken': 'Outra conta já usa esta inscrição na OAB.',

@@ -1,9 +1,11 @@
 // Portuguese (Brazil): the default language. Every key here must exist in en.ts (the type
 // checker and i18n.test.ts both check). Placeholders are written {name}.
+import { callPtBR } from './call.pt-BR';
 import { marketplacePtBR } from './marketplace.pt-BR';
 
 export const ptBR = {
   ...marketplacePtBR,
+  ...callPtBR,
   'app.name': 'Tribuna',
   'app.tagline': 'Consultas jurídicas por vídeo com advogados inscritos na OAB.',
 

@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import type { JoinTicket } from '../../api/client';
+import { useI18n } from '../../i18n/I18nProvider';
+import { LanguageSwitch } from '../../ui/LanguageSwitch';
+import { usePageTitle } from '../../ui/usePageTitle';
+import { CallSession, type InboundStats } from '../CallSession';
+import { CallRoom } from './CallRoom';
+import { DeviceCheck, type JoinChoice } from './DeviceCheck';
+import './call.css';
+
+declare global {
+  interface Window {
+    /** Only in development rooms, for the browser tests: the subscribe connection's media. */
+    __tribunaCall?: { stats: () => Promise<InboundStats>; phase: () => string };
+  }
+}
+
+interface Props {
+  title: string;
+  getTicket: () => Promise<JoinTicket>;
+  selfName: string;
+  legalMode: boolean;
+  /** Where leaving goes (the dashboard). */
+  home: string;
+  backTo: string;
+  backLabel: string;
+  context?: ReactNode;
+  /** Expose `window.__tribunaCall` (development rooms only). */
+  testHook?: boolean;
+}
+
+/** The call page: the device check, then the call; leaving goes back to the dashboard. */
+export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo, backLabel, context, testHook }: Props) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [session, setSession] = useState<CallSession | null>(null);
+  const disposal = useRef<{ session: CallSession; timer: ReturnType<typeof setTimeout> } | null>(null);
+  usePageTitle(title);
+
+  const onJoin = useCallback(
+    (choice: JoinChoice) => {
+      const s = new CallSession({
+        getTicket,
+        media: choice.media,
+        audioMuted: choice.audioMuted,
+        videoMuted: choice.videoMuted,
+        log: (message, detail) => console.info(`[call] ${message}`, detail ?? ''),
+      });
+      setSession(s);
+      s.start();
+    },
+    [getTicket],
+  );
+
+  // The session lives as long as the page. (Disposal is deferred a tick so that React's
+  // development double-mount does not end a call it is about to keep.)
+  useEffect(() => {
+    if (!session) return;
+    if (disposal.current?.session === session) {
+      clearTimeout(disposal.current.timer);
+      disposal.current = null;
+    }
+    const onPageHide = () => session.dispose();
+    window.addEventListener('pagehide', onPageHide);
+    const unsubscribe = session.subscribe(() => {
+      const phase = session.getSnapshot().call.phase;
+      if (phase.kind === 'left' && phase.reason === 'self') navigate(home);
+    });
+    if (testHook) {
+      window.__tribunaCall = { stats: () => session.inboundStats(), phase: () => session.getSnapshot().call.phase.kind };
+    }
+    return () => {
+      unsubscribe();
+      window.removeEventListener('pagehide', onPageHide);
+      if (testHook) delete window.__tribunaCall;
+      disposal.current = { session, timer: setTimeout(() => session.dispose(), 0) };
+    };
+  }, [session, navigate, home, testHook]);
+
+  if (session) {
+    return <CallRoom session={session} title={title} selfName={selfName} backTo={backTo} backLabel={backLabel} />;
+  }
+  return (
+    <div className="call-lobby">
+      <header className="call-lobby-bar">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true">T</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </span>
+        <LanguageSwitch />
+      </header>
+      <main id="main" tabIndex={-1} className="call-lobby-main">
+        <h1 tabIndex={-1}>{title}</h1>
+        <DeviceCheck getTicket={getTicket} onJoin={onJoin} legalMode={legalMode} context={context} />
+      </main>
+    </div>
+  );
+}
