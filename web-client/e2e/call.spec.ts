@@ -6,7 +6,7 @@
 // Needs the server with development rooms on (TRIBUNA_SIGNALING_DEV_ROOMS=true, as
 // scripts/e2e.sh runs it). The tests share one room and run in order.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { launch, newPage, pageProblems, PHONE, screenshot, uniqueEmail } from './browser';
 
 interface InboundStats {
@@ -34,6 +34,8 @@ let ana: Page;
 let bruno: Page;
 let brunoId = '';
 let anaId = '';
+/** Bruno's signaling connection runs through the test, which can cut it like a network would. */
+let brunoSignaling: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
 
 /** A new person: a signed-in browser context of their own (signed up through the API). */
 async function person(name: string, viewport?: { width: number; height: number }): Promise<{ page: Page; id: string }> {
@@ -120,6 +122,9 @@ test('two people join a room through the device check and receive each other wit
   await ana.getByText('Aguardando os outros participantes…').waitFor();
   await screenshot(ana, 'call-alone');
 
+  await bruno.routeWebSocket(/\/ws$/, (ws) => {
+    brunoSignaling = { page: ws, server: ws.connectToServer() };
+  });
   await join(bruno);
   const started = Date.now();
   // Each page decodes the other's camera and receives the other's microphone, within 10 s.
@@ -229,18 +234,40 @@ test('on a phone the call fits the screen', async () => {
 });
 
 test('a dropped signaling connection reconnects by itself, and media flows again', async () => {
-  // Offline for the page's network (HTTP and WebSocket): the signaling socket drops.
-  await bruno.context().setOffline(true);
-  await bruno.getByText(/A conexão caiu\. Reconectando…/).waitFor({ timeout: 20_000 });
+  // Cut Bruno's signaling connection at both ends, as a network change or a proxy would.
+  const cut = brunoSignaling!;
+  await cut.page.close({ code: 1011, reason: 'cut by the test' });
+  await cut.server.close();
+  await bruno.getByText(/A conexão caiu\. Reconectando…/).waitFor();
   await screenshot(bruno, 'call-reconnecting');
-  await bruno.context().setOffline(false);
   await bruno.getByText('Conectado', { exact: true }).waitFor({ timeout: 20_000 });
-  // The server replaced Bruno's old participant with the new one; both sides receive again.
+  expect(brunoSignaling).not.toBe(cut);
+  // A new ticket, a new join: both sides receive again.
   await Promise.all([waitForMedia(bruno, anaId, 10_000), waitForMedia(ana, brunoId, 10_000)]);
   const first = await receivedFrom(ana, brunoId);
   await ana.waitForTimeout(2000);
   expect((await receivedFrom(ana, brunoId)).frames).toBeGreaterThan(first.frames);
   await ana.getByText('Pessoas na sala: 2').waitFor();
+  expect(pageProblems(ana)).toEqual([]);
+  expect(pageProblems(bruno)).toEqual([]);
+});
+
+test('joining from another tab replaces this one (4409), which can take the call back', async () => {
+  const { context, page: other } = await newPage(browser, undefined, { storageState: await bruno.context().storageState() });
+  contexts.push(context);
+  await join(other);
+  await bruno.getByText('Você entrou nesta chamada em outra aba ou aparelho, e esta aba saiu.').waitFor();
+  await screenshot(bruno, 'call-replaced');
+  await waitForMedia(other, anaId, 10_000);
+  await waitForMedia(ana, brunoId, 10_000);
+
+  await bruno.getByRole('button', { name: 'Entrar por aqui' }).click();
+  await bruno.getByText('Conectado', { exact: true }).waitFor();
+  await other.getByText('Você entrou nesta chamada em outra aba ou aparelho, e esta aba saiu.').waitFor();
+  await Promise.all([waitForMedia(bruno, anaId, 10_000), waitForMedia(ana, brunoId, 10_000)]);
+  await ana.getByText('Pessoas na sala: 2').waitFor();
+  expect(pageProblems(other)).toEqual([]);
+  await context.close();
 });
 
 test('in English, and leaving goes back to the dashboard', async () => {

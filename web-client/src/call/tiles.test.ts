@@ -47,5 +47,6 @@ describe('initials', () => {
     expect(initials('João da Silva')).toBe('JS');
     expect(initials('  ')).toBe('?');
     expect(initials('élio')).toBe('É');
+    expect(initials('Ana Souza 513074')).toBe('AS');
   });
 });

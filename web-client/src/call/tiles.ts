@@ -61,6 +61,7 @@ export function buildTiles({ participants, received, liveVideo, speaker }: TileI
 export function initials(name: string): string {
   const words = name
     .split(/\s+/)
+    .filter((w) => /^\p{L}/u.test(w))
     .filter((w) => w && !/^(dr|dra|sr|sra|prof|profa)\.?$/i.test(w) && !/^(da|de|do|das|dos|e)$/i.test(w));
   const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!] : words;
   return letters.map((w) => [...w][0]!.toUpperCase()).join('') || '?';

@@ -106,7 +106,7 @@ export function DeviceCheck({ getTicket, onJoin, legalMode, context }: Props) {
   const percent = meterPercent(audioMuted ? 0 : level);
 
   return (
-    <div className="check">
+    <div className="device-check">
       {context}
       {(legalMode || (open && status.ticket.legal_mode)) && <LegalModeNotice />}
       <div className="check-body">
