@@ -60,6 +60,8 @@ async function join(page: Page, shot?: string): Promise<void> {
   await page.locator('.check-video video').waitFor();
   await page.waitForFunction(() => (document.querySelector('.check-video video') as HTMLVideoElement | null)?.readyState! >= 2);
   expect(await page.getByLabel('Câmera').locator('option').count()).toBeGreaterThan(0);
+  // The synthetic microphone beeps: the level meter moves.
+  await page.waitForFunction(() => Number(document.querySelector('[role=meter]')?.getAttribute('aria-valuenow')) > 0, undefined, { timeout: 5000 });
   if (shot) await screenshot(page, shot);
   await page.getByRole('button', { name: 'Entrar na chamada' }).click();
   await page.getByText('Conectado', { exact: true }).waitFor();
@@ -230,7 +232,10 @@ test('on a phone the call fits the screen', async () => {
   await screenshot(bruno, 'call-phone');
   await bruno.getByRole('button', { name: /^Chat/ }).click();
   await screenshot(bruno, 'call-phone-chat');
-  await bruno.getByRole('button', { name: 'Fechar as mensagens' }).click();
+  // From the keyboard: Escape closes the chat and gives the focus back to its button.
+  await bruno.keyboard.press('Escape');
+  await bruno.locator('#call-chat').waitFor({ state: 'detached' });
+  expect(await bruno.evaluate(() => document.activeElement?.id)).toBe('call-chat-button');
 });
 
 test('a dropped signaling connection reconnects by itself, and media flows again', async () => {

@@ -223,16 +223,20 @@ test.skipIf(skip)('the consultation is in "Minhas consultas": join says when the
   await client.getByText(/A sala abre (às|em) /).waitFor();
   await screenshot(client, 'market-client-session');
 
-  // The call page (linked from the .ics file) says the video call is not there yet.
+  // The call page (linked from the .ics file): the device check with a waiting room that says
+  // when the room opens, and the honest Legal Mode notice (recording is not built yet).
   const sessionId = new URL(client.url()).pathname.split('/').pop();
   await client.goto(`/call/${sessionId}`);
   await client.getByRole('heading', { level: 1, name: 'Sala da consulta' }).waitFor();
-  await client.getByText('A chamada de vídeo chega com o servidor de mídia', { exact: false }).waitFor();
-  await client.getByText(clientName, { exact: true }).waitFor();
-  await screenshot(client, 'market-call-placeholder');
+  await client.getByText(lawyerName, { exact: true }).waitFor();
+  await client.getByText(/A sala abre em \d{2}\/\d{2}\/\d{4}/).waitFor();
+  await client.getByText('A gravação com consentimento ainda não está disponível', { exact: false }).waitFor();
+  await client.getByRole('button', { name: 'Entrar quando a sala abrir' }).click();
+  await client.getByText('Você entrará automaticamente quando a sala abrir.', { exact: false }).waitFor();
+  await screenshot(client, 'market-call-waiting-room');
+  await client.getByRole('button', { name: 'Não entrar automaticamente' }).click();
 
-  await sidebarLink(client, /Minhas consultas/).click();
-  await client.waitForURL((u) => u.pathname === '/client/consultations');
+  await client.goto('/client/consultations');
   const card = client.getByRole('article').filter({ hasText: lawyerName });
   await card.waitFor();
   await card.getByText('Agendada').waitFor();

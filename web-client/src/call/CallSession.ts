@@ -29,6 +29,7 @@ import {
   type ServerMessage,
   type Target,
 } from './protocol';
+import { openMedia, type DeviceChoice } from './media';
 import { classify, readTotals, sampleBetween, type Quality, type QualitySample, type StatsEntry, type StatsTotals } from './quality';
 import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
 import { NO_SPEAKER, nextSpeaker, type SpeakerState } from './speaker';
@@ -128,7 +129,11 @@ export class CallSession {
   private snapshot: CallSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly options: CallSessionOptions;
-  private readonly stream: MediaStream;
+  private stream: MediaStream;
+  /** The devices chosen in the device check, to reopen them after the call ended and we rejoin. */
+  private readonly devices: DeviceChoice;
+  private readonly wanted: { audio: boolean; video: boolean };
+  private mediaStopped = false;
   private conn: Connection | null = null;
   /** Bumped for each connection attempt: late results of an older one are dropped. */
   private attemptId = 0;
@@ -146,6 +151,11 @@ export class CallSession {
     const media = emptyMedia();
     media.camera = this.stream.getVideoTracks()[0] ?? null;
     media.microphone = this.stream.getAudioTracks()[0] ?? null;
+    this.devices = {
+      cameraId: media.camera?.getSettings().deviceId ?? null,
+      microphoneId: media.microphone?.getSettings().deviceId ?? null,
+    };
+    this.wanted = { audio: media.microphone !== null, video: media.camera !== null };
     media.audioMuted = options.audioMuted === true && media.microphone !== null;
     media.videoMuted = options.videoMuted === true && media.camera !== null;
     if (media.microphone) media.microphone.enabled = !media.audioMuted;
@@ -206,11 +216,13 @@ export class CallSession {
         this.clearTimer();
         if (phase.reason === 'self') this.sayGoodbye();
         else this.dropConnection();
-        if (phase.reason === 'self') this.stopLocalMedia();
+        // Out of the call, the camera and microphone go off (they reopen on a rejoin).
+        this.stopLocalMedia();
         break;
       case 'failed':
         this.clearTimer();
         this.dropConnection();
+        this.stopLocalMedia();
         break;
       case 'idle':
         break;
@@ -234,7 +246,29 @@ export class CallSession {
 
   /** Joins (or tries again after a failure, or rejoins after being replaced). */
   start(): void {
-    this.dispatch({ type: 'start' });
+    if (!this.mediaStopped || (!this.wanted.audio && !this.wanted.video)) {
+      this.dispatch({ type: 'start' });
+      return;
+    }
+    void this.reopenMedia().then(() => {
+      if (!this.disposed) this.dispatch({ type: 'start' });
+    });
+  }
+
+  private async reopenMedia(): Promise<void> {
+    const { stream } = await openMedia(this.devices);
+    if (this.disposed) {
+      stream?.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    this.mediaStopped = false;
+    this.stream = stream ?? new MediaStream();
+    const camera = this.stream.getVideoTracks()[0] ?? null;
+    const microphone = this.stream.getAudioTracks()[0] ?? null;
+    const { audioMuted, videoMuted } = this.snapshot.media;
+    if (microphone) microphone.enabled = !audioMuted;
+    if (camera) camera.enabled = !videoMuted;
+    this.setMedia({ camera, microphone, audioMuted: audioMuted && microphone !== null, videoMuted: videoMuted && camera !== null });
   }
 
   leave(): void {
@@ -688,5 +722,7 @@ export class CallSession {
   private stopLocalMedia(): void {
     const { camera, microphone, screen } = this.snapshot.media;
     for (const t of [camera, microphone, screen]) t?.stop();
+    this.mediaStopped = true;
+    if (screen) this.setMedia({ screen: null });
   }
 }

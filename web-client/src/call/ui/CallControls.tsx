@@ -21,7 +21,7 @@ export function CallControls({ session, media, connected, chatOpen, unread, onTo
   const shareLabel = media.screen ? t('call.stopShare') : t('call.shareScreen');
   const chatLabel = unread > 0 && !chatOpen ? t('call.chatUnread', { count: unread }) : t('call.chat');
   return (
-    <div className="controls" role="toolbar" aria-label={t('call.controls')}>
+    <div className="controls" role="group" aria-label={t('call.controls')}>
       <button
         type="button"
         className={media.audioMuted ? 'control control-off' : 'control'}
@@ -58,6 +58,7 @@ export function CallControls({ session, media, connected, chatOpen, unread, onTo
         </button>
       )}
       <button
+        id="call-chat-button"
         type="button"
         className={chatOpen ? 'control control-active' : 'control'}
         onClick={onToggleChat}

@@ -27,7 +27,7 @@ function Ended({ phase, session, backTo, backLabel }: { phase: Extract<Phase, { 
   let text: string;
   let canRetry = true;
   if (phase.kind === 'waiting') {
-    text = opensText(t, locale, phase.opensAt);
+    text = `${opensText(t, locale, phase.opensAt)} ${t('call.room.recheck')}`;
     canRetry = false;
   } else if (phase.kind === 'left') {
     text = t(`call.ended.${phase.reason}`);
@@ -83,11 +83,22 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
   if (chatOpen) seen.current = othersMessages;
   const unread = Math.max(0, othersMessages - seen.current);
   const connected = phase.kind === 'joined';
+  const titleRef = useRef<HTMLHeadingElement>(null);
 
-  // Leaving from the keyboard needs no hunting: Escape closes the chat first.
+  // Joining unmounted the button that had the focus: start from the page's title.
+  useEffect(() => {
+    titleRef.current?.focus();
+  }, []);
+
+  function closeChat() {
+    setChatOpen(false);
+    document.getElementById('call-chat-button')?.focus();
+  }
+
+  // Escape closes the chat, and the focus goes back to its button.
   useEffect(() => {
     if (!chatOpen) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setChatOpen(false);
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && closeChat();
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [chatOpen]);
@@ -107,7 +118,9 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
   return (
     <div className={chatOpen ? 'call call-with-chat' : 'call'}>
       <header className="call-bar">
-        <h1 className="call-title">{title}</h1>
+        <h1 className="call-title" ref={titleRef} tabIndex={-1}>
+          {title}
+        </h1>
         <StateBadge phase={phase} />
         {connected && <QualityIndicator quality={media.quality} sample={media.sample} />}
         <span className="call-count">{t('call.participants', { count: call.participants.length + 1 })}</span>
@@ -123,7 +136,7 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
       </div>
       <main className="call-main" id="main" tabIndex={-1}>
         <VideoGrid snapshot={snapshot} selfName={selfName} />
-        {chatOpen && <ChatPanel lines={call.chat} connected={connected} onSend={(text) => session.sendChat(text)} onClose={() => setChatOpen(false)} />}
+        {chatOpen && <ChatPanel lines={call.chat} connected={connected} onSend={(text) => session.sendChat(text)} onClose={closeChat} />}
       </main>
       <RoomAudio snapshot={snapshot} />
       <CallControls

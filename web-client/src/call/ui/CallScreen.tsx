@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { JoinTicket } from '../../api/client';
 import { useI18n } from '../../i18n/I18nProvider';
 import { LanguageSwitch } from '../../ui/LanguageSwitch';
@@ -45,7 +45,7 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo
         media: choice.media,
         audioMuted: choice.audioMuted,
         videoMuted: choice.videoMuted,
-        log: (message, detail) => console.info(`[call] ${message}`, detail ?? ''),
+        log: (message, detail) => console.debug(`[call] ${message}`, detail ?? ''),
       });
       setSession(s);
       s.start();
@@ -84,13 +84,16 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo
   return (
     <div className="call-lobby">
       <header className="call-lobby-bar">
-        <span className="brand">
+        <Link to={home} className="brand">
           <span className="brand-mark" aria-hidden="true">T</span>
           <span className="brand-name">{t('app.name')}</span>
-        </span>
+        </Link>
         <LanguageSwitch />
       </header>
       <main id="main" tabIndex={-1} className="call-lobby-main">
+        <p className="breadcrumb">
+          <Link to={backTo}>← {backLabel}</Link>
+        </p>
         <h1 tabIndex={-1}>{title}</h1>
         <DeviceCheck getTicket={getTicket} onJoin={onJoin} legalMode={legalMode} context={context} />
       </main>

@@ -43,7 +43,7 @@ export function ChatPanel({ lines, connected, onSend, onClose }: Props) {
   }
 
   return (
-    <aside id="call-chat" className="chat" aria-labelledby="call-chat-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside id="call-chat" className="chat" aria-labelledby="call-chat-title">
       <header className="chat-head">
         <h2 id="call-chat-title">{t('call.chat.title')}</h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('call.chat.close')} title={t('call.chat.close')}>
