@@ -10,9 +10,11 @@ mod error;
 mod extract;
 mod health;
 pub mod lawyers;
+pub mod ledger;
 pub mod mail;
 mod observe;
 pub mod payments;
+pub mod referrals;
 pub mod reviews;
 pub mod scheduling;
 mod state;
@@ -44,6 +46,8 @@ pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
         (name = "sessions", description = "Scheduling and the session lifecycle"),
         (name = "reviews", description = "Reviews, replies and moderation"),
         (name = "support", description = "Contact, no-show reports and their outcomes"),
+        (name = "referrals", description = "Partners' invite codes and attribution"),
+        (name = "ledger", description = "Earnings, commissions, statements and reports"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -63,6 +67,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(scheduling::router())
         .merge(reviews::router())
         .merge(support::router())
+        .merge(referrals::router())
+        .merge(ledger::router())
         .merge(admin::router())
 }
 

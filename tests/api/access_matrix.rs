@@ -40,6 +40,10 @@ enum Subject {
     DevRoom,
     /// The client's contact ticket.
     Ticket,
+    /// The partner caller's invite (its id).
+    Invite,
+    /// The partner caller's invite (its code).
+    InviteCode,
 }
 
 /// What a row's callers act on.
@@ -305,6 +309,77 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"outcome": "dismiss", "note": "matrix"})),
             ADMIN_ONLY,
         ),
+        // Referrals and the ledger. The world's invite belongs to the partner caller.
+        route(
+            M::POST,
+            "/api/partner/invites",
+            S::None,
+            |_| Some(json!({"kind": "client"})),
+            [401, 403, 403, 403, 201, 403],
+        ),
+        route(
+            M::GET,
+            "/api/partner/invites",
+            S::None,
+            none,
+            [401, 403, 403, 403, 200, 403],
+        ),
+        route(
+            M::POST,
+            "/api/partner/invites/{id}/revoke",
+            S::Invite,
+            |_| Some(json!({})),
+            [401, 403, 403, 403, 200, 403],
+        ),
+        route(
+            M::POST,
+            "/api/invites/{code}/visit",
+            S::InviteCode,
+            |_| Some(json!({})),
+            [201; 6],
+        ),
+        route(M::GET, "/api/lawyer/statement", S::None, none, LAWYER_ONLY),
+        route(
+            M::GET,
+            "/api/partner/reports",
+            S::None,
+            none,
+            [401, 403, 403, 403, 200, 403],
+        ),
+        route(
+            M::GET,
+            "/api/admin/commission-rules",
+            S::None,
+            none,
+            ADMIN_ONLY,
+        ),
+        route(
+            M::PUT,
+            "/api/admin/commission-rules",
+            S::None,
+            |_| {
+                Some(
+                    json!({"client_service_fee_bps": 2000, "lawyer_flat_cents": 5000, "hold_days": 7}),
+                )
+            },
+            ADMIN_ONLY,
+        ),
+        route(M::GET, "/api/admin/payouts", S::None, none, ADMIN_ONLY),
+        // Nothing is approved yet: the admin gets past authorization to "nothing to pay".
+        route(
+            M::POST,
+            "/api/admin/payouts",
+            S::None,
+            |w| Some(json!({"beneficiary_id": w.lawyer_id})),
+            [401, 403, 403, 403, 403, 409],
+        ),
+        route(
+            M::POST,
+            "/api/admin/payouts/{id}/paid",
+            S::Bystander,
+            |_| Some(json!({"reference": "PIX 123"})),
+            [401, 403, 403, 403, 403, 404],
+        ),
         // Development rooms are off unless configured (the matrix runs with them off; see calls.rs).
         route(
             M::POST,
@@ -409,6 +484,12 @@ async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
     let mut failures = Vec::new();
     for (row, route) in routes().into_iter().enumerate() {
         let (actors, world, bystander, session, ticket) = setup(&app, row).await;
+        let invite: Value = actors[4]
+            .post("/api/partner/invites", &json!({"kind": "client"}))
+            .await
+            .json()
+            .await
+            .unwrap();
         let id = match route.subject {
             Subject::None => String::new(),
             Subject::Client => actors[1].id.to_string(),
@@ -418,8 +499,14 @@ async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
             Subject::Session => session,
             Subject::DevRoom => "dev-matrix".to_owned(),
             Subject::Ticket => ticket.clone(),
+            Subject::Invite => invite["id"].as_str().unwrap().to_owned(),
+            Subject::InviteCode => invite["code"].as_str().unwrap().to_owned(),
         };
-        let path = route.template.replace("{id}", &id).replace("{room}", &id);
+        let path = route
+            .template
+            .replace("{id}", &id)
+            .replace("{room}", &id)
+            .replace("{code}", &id);
         for (i, actor) in actors.iter().enumerate() {
             let body = (route.body)(&world);
             let got = actor

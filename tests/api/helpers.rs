@@ -191,3 +191,37 @@ pub fn database_url(db: &PgPool) -> String {
     let options: &PgConnectOptions = &db.connect_options();
     options.to_url_lossy().to_string()
 }
+
+impl TestApp {
+    /// Signs up a new user with `role` through a partner's invite visit.
+    pub async fn register_via(&self, role: &str, visit: &str) -> Actor {
+        let mut actor = self.anonymous();
+        let email = unique_email(role);
+        let body = json!({"email": email, "password": PASSWORD, "display_name": format!("Test {role}"), "role": role, "invite_visit": visit});
+        let res = actor.post("/api/auth/register", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "register {role}");
+        actor.adopt(res.json().await.expect("session json"));
+        actor
+    }
+
+    /// A partner's invite code of `kind` (`client` or `lawyer`); returns the code.
+    pub async fn invite(&self, partner: &Actor, kind: &str) -> String {
+        let res = partner
+            .post("/api/partner/invites", &json!({"kind": kind}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let v: Value = res.json().await.unwrap();
+        v["code"].as_str().unwrap().to_owned()
+    }
+
+    /// A visit with `code`; returns the visit id.
+    pub async fn visit(&self, code: &str) -> String {
+        let res = self
+            .anonymous()
+            .post(&format!("/api/invites/{code}/visit"), &json!({}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "visit {code}");
+        let v: Value = res.json().await.unwrap();
+        v["visit_id"].as_str().unwrap().to_owned()
+    }
+}

@@ -29,6 +29,18 @@ impl TestApp {
     /// A lawyer with a profile, open availability, verified by `admin`.
     pub async fn verified_lawyer(&self, admin: &Actor, oab: &str, fee_cents: i64) -> Actor {
         let lawyer = self.register("LAWYER").await;
+        self.verified_lawyer_account(admin, lawyer, oab, fee_cents)
+            .await
+    }
+
+    /// Onboards and verifies an existing lawyer account.
+    pub async fn verified_lawyer_account(
+        &self,
+        admin: &Actor,
+        lawyer: Actor,
+        oab: &str,
+        fee_cents: i64,
+    ) -> Actor {
         let res = lawyer
             .send(
                 reqwest::Method::PUT,

@@ -188,11 +188,9 @@ async fn the_clock_and_attendance_drive_the_lifecycle_and_reminders(db: PgPool) 
     let slots = app
         .slots_between(&lawyer, now + Duration::days(3), now + Duration::days(5))
         .await;
-    let (p1, p2) = (
-        app.paid_payment(&client, &lawyer).await,
-        app.paid_payment(&client, &lawyer).await,
-    );
+    let p1 = app.paid_payment(&client, &lawyer).await;
     let attended: Value = app.book(&client, &p1, slots[0]).await.json().await.unwrap();
+    let p2 = app.paid_payment(&client, &lawyer).await;
     let missed: Value = app.book(&client, &p2, slots[3]).await.json().await.unwrap();
     let (attended_id, missed_id) = (
         attended["id"].as_str().unwrap().parse().unwrap(),

@@ -30,6 +30,11 @@ impl RolePolicy for Lawyers {
     const ROLES: &'static [Role] = &[Role::Lawyer];
 }
 
+pub struct Partners;
+impl RolePolicy for Partners {
+    const ROLES: &'static [Role] = &[Role::Partner];
+}
+
 /// The two parties of a consultation.
 pub struct Parties;
 impl RolePolicy for Parties {

@@ -34,6 +34,9 @@ pub struct RegisterRequest {
     pub display_name: String,
     /// CLIENT, LAWYER or PARTNER (admins are made with `tribuna admin create`).
     pub role: Role,
+    /// The visit from `POST /api/invites/{code}/visit`, when the person arrived with a partner's invite.
+    #[serde(default)]
+    pub invite_visit: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,6 +91,10 @@ async fn register(
         role: req.role,
     };
     let account = accounts::create(&mut tx, new, None, now).await?;
+    if let Some(visit) = req.invite_visit {
+        // An invite that no longer applies never blocks a sign-up; it just attributes nobody.
+        crate::referrals::attribute(&mut tx, account.id, req.role, visit, now).await?;
+    }
     let issued = session::issue(&mut tx, account.id, now, state.settings.session_ttl).await?;
     tx.commit().await?;
     tracing::info!(user_id = %account.id, role = %account.role, "account registered");

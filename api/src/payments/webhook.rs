@@ -192,6 +192,7 @@ pub(super) async fn record_refund(
     if refunded == payment.total_cents() {
         if let Some(next) = transition(payment.status(), PaymentSignal::FullyRefunded) {
             store::set_status(tx, payment, next, None, cite, now).await?;
+            crate::ledger::on_refunded(tx, payment.id, now).await?;
         }
     }
     Ok(())

@@ -170,6 +170,15 @@ async fn schedule(
     .await
     .map_err(conflict_from)?;
     let session = store::lock(&mut tx, id).await?.expect("just inserted");
+    // The client–lawyer link, with the partner who brought the client, if any.
+    sqlx::query(
+        "INSERT INTO assignments (client_id, lawyer_id, partner_id)
+         SELECT $1, $2, (SELECT partner_id FROM referrals WHERE referred_user_id = $1) ON CONFLICT (client_id, lawyer_id) DO NOTHING",
+    )
+    .bind(caller.id.0)
+    .bind(payment.lawyer_id)
+    .execute(&mut *tx)
+    .await?;
     let details = json!({ "payment_id": payment.id, "start": body.start, "end": end, "legal_mode": body.legal_mode });
     audited(
         &mut tx,

@@ -79,6 +79,9 @@ async fn advance_sessions(state: &AppState) -> Result<usize, sqlx::Error> {
                 details: json!({ "from": session.status, "to": next.as_str(), "client_joined": session.client_joined, "lawyer_joined": session.lawyer_joined }),
             };
             audit::record(&mut tx, event, now).await?;
+            if next == SessionStatus::Completed {
+                crate::ledger::on_completed(&mut tx, session.id, now).await?;
+            }
             moved += 1;
         }
         tx.commit().await?;
