@@ -53,6 +53,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/commission-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commission rules in force. */
+        get: operations["get_rules"];
+        /** Sets new commission rules (kept with their history; audited). Applies to earnings from now on. */
+        put: operations["put_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/lawyers": {
         parameters: {
             query?: never;
@@ -98,6 +116,41 @@ export interface paths {
         put?: never;
         /** Marks a lawyer's OAB registration as checked: the lawyer is listed. */
         post: operations["verify_lawyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payouts, newest first. */
+        get: operations["list_payouts"];
+        put?: never;
+        /** Gathers all of a beneficiary's approved, unpaid entries (reversals included) into a payout. */
+        post: operations["create_payout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payouts/{id}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records that a payout was paid, with its external reference; its entries are then locked as paid. */
+        post: operations["mark_paid"];
         delete?: never;
         options?: never;
         head?: never;
@@ -328,6 +381,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invites/{code}/visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visitor arrives with an invite code: records the visit (a click). Unknown,
+         *     revoked, expired or used-up codes are a 404.
+         */
+        post: operations["visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lawyer/availability": {
         parameters: {
             query?: never;
@@ -360,6 +433,23 @@ export interface paths {
          *     waits for an admin's verification before the lawyer is listed again.
          */
         put: operations["put_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lawyer/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling lawyer's earnings statement for a period. */
+        get: operations["lawyer_statement"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -461,6 +551,61 @@ export interface paths {
         };
         /** The signed-in user, their dashboard and their CSRF token. */
         get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling partner's invite codes, newest first. */
+        get: operations["list_invites"];
+        put?: never;
+        /** Creates an invite code for clients or for lawyers, with an optional use limit and expiry. */
+        post: operations["create_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/invites/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes one of the calling partner's codes; people already attributed stay attributed. */
+        post: operations["revoke_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling partner's report for a period: clicks, sign-ups, referred people, paid
+         *     consultations and commissions (pending, approved, paid). `format=csv` gives the entries as CSV.
+         */
+        get: operations["partner_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -857,15 +1002,56 @@ export interface components {
             /** Format: int64 */
             total_cents: number;
         };
+        CommissionRules: {
+            /**
+             * Format: int32
+             * @description A partner's share of the platform's service fee on consultations of clients they
+             *     brought, in basis points (2000 = 20 %). Never a share of a lawyer's fee.
+             */
+            client_service_fee_bps: number;
+            /**
+             * Format: int32
+             * @description Days an entry stays pending (the refund window) before it can be paid out.
+             */
+            hold_days: number;
+            /**
+             * Format: int64
+             * @description A flat amount for each lawyer a partner brought, on that lawyer's first completed consultation.
+             */
+            lawyer_flat_cents: number;
+        };
         ContactBody: {
             body: string;
             subject: string;
+        };
+        CreatePayout: {
+            /** Format: uuid */
+            beneficiary_id: string;
         };
         /** @description One date's hours replace its weekday's; no hours means a day off. */
         DateOverride: {
             /** @description `YYYY-MM-DD` in the lawyer's time zone. */
             date: string;
             hours?: components["schemas"]["HoursRange"][];
+        };
+        EntryView: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: date-time */
+            available_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `earned`, `reversal`, `adjustment`. */
+            kind: string;
+            memo: string;
+            /** Format: uuid */
+            payout_id?: string | null;
+            /** Format: uuid */
+            session_id?: string | null;
+            /** @description `pending` (in the hold), `approved` (payable), `in_payout`, `paid`. */
+            state: string;
         };
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -884,6 +1070,25 @@ export interface components {
         HoursRange: {
             end: string;
             start: string;
+        };
+        Invite: {
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `client` or `lawyer`: who the code signs up. */
+            kind: string;
+            /** @description The link to share. */
+            link: string;
+            /** Format: int32 */
+            max_uses?: number | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: int32 */
+            uses: number;
         };
         JoinTicket: {
             /** Format: date-time */
@@ -926,11 +1131,23 @@ export interface components {
             email: string;
             password: string;
         };
+        MarkPaid: {
+            /** @description The bank transfer's or Pix's reference. */
+            reference: string;
+        };
         /**
          * @description Why a review may be hidden. Disagreeing with its opinion is not one of them.
          * @enum {string}
          */
         ModerationReason: "abuse" | "personal_data" | "off_topic";
+        NewInvite: {
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** @description `client` or `lawyer`. */
+            kind: string;
+            /** Format: int32 */
+            max_uses?: number | null;
+        };
         NoShowBody: {
             /** @description What happened, in the reporter's words. */
             body: string;
@@ -958,6 +1175,30 @@ export interface components {
             verification_status: string;
             /** Format: date-time */
             verified_at?: string | null;
+        };
+        PartnerReport: {
+            /**
+             * Format: int64
+             * @description Visits with one of the partner's invite codes.
+             */
+            clicks: number;
+            commissions: components["schemas"]["Totals"];
+            entries: components["schemas"]["EntryView"][];
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: int64
+             * @description Consultations paid by clients the partner brought.
+             */
+            paid_consultations: number;
+            /** Format: int64 */
+            referred_clients: number;
+            /** Format: int64 */
+            referred_lawyers: number;
+            /** Format: int64 */
+            signups: number;
+            /** Format: date-time */
+            to: string;
         };
         Payment: {
             /** Format: date-time */
@@ -1000,6 +1241,24 @@ export interface components {
              * @description The lawyer's fee plus the service fee.
              */
             total_cents: number;
+        };
+        Payout: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: uuid */
+            beneficiary_id: string;
+            beneficiary_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            entries: number;
+            external_reference?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** @description `created` or `paid`. */
+            status: string;
         };
         ProfileRequest: {
             /** @description Codes from the list in docs/marketplace.md, e.g. `family`, `labor`. */
@@ -1056,6 +1315,11 @@ export interface components {
         RegisterRequest: {
             display_name: string;
             email: string;
+            /**
+             * Format: uuid
+             * @description The visit from `POST /api/invites/{code}/visit`, when the person arrived with a partner's invite.
+             */
+            invite_visit?: string | null;
             password: string;
             /** @description CLIENT, LAWYER or PARTNER (admins are made with `tribuna admin create`). */
             role: components["schemas"]["Role"];
@@ -1181,6 +1445,14 @@ export interface components {
             /** @description The lawyer's time zone (slots are instants; show them in the viewer's zone). */
             time_zone: string;
         };
+        Statement: {
+            entries: components["schemas"]["EntryView"][];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: components["schemas"]["Totals"];
+        };
         Ticket: {
             /** @description For no-show reports: who joined and left the room, and when. */
             attendance?: unknown;
@@ -1204,6 +1476,30 @@ export interface components {
             /** @description `open` or `resolved`. */
             status: string;
             subject: string;
+        };
+        Totals: {
+            /** Format: int64 */
+            approved_cents: number;
+            /** Format: int64 */
+            in_payout_cents: number;
+            /**
+             * Format: int64
+             * @description Everything earned less everything reversed, in the period.
+             */
+            net_cents: number;
+            /** Format: int64 */
+            paid_cents: number;
+            /** Format: int64 */
+            pending_cents: number;
+        };
+        Visit: {
+            kind: string;
+            partner_name: string;
+            /**
+             * Format: uuid
+             * @description Send this with the sign-up (`invite_visit`) to be attributed.
+             */
+            visit_id: string;
         };
         /** @description Working hours for one weekday, in the lawyer's time zone (`"09:00"` to `"12:30"`). */
         WeeklyHours: {
@@ -1303,6 +1599,72 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionRules"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommissionRules"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionRules"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1415,6 +1777,121 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_payouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payout"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_payout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayout"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payout"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_paid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkPaid"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payout"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1946,6 +2423,35 @@ export interface operations {
             };
         };
     };
+    visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Visit"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_availability: {
         parameters: {
             query?: never;
@@ -2069,6 +2575,40 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lawyer_statement: {
+        parameters: {
+            query?: {
+                /** @description Start (RFC 3339); default 30 days ago. */
+                from?: string;
+                /** @description End; default now. */
+                to?: string;
+                /** @description `json` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2265,6 +2805,135 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_invites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    partner_report: {
+        parameters: {
+            query?: {
+                /** @description Start (RFC 3339); default 30 days ago. */
+                from?: string;
+                /** @description End; default now. */
+                to?: string;
+                /** @description `json` (default) or `csv`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerReport"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
