@@ -380,6 +380,7 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"reference": "PIX 123"})),
             [401, 403, 403, 403, 403, 404],
         ),
+        route(M::GET, "/api/admin/recordings", S::None, none, ADMIN_ONLY),
         // Development rooms are off unless configured (the matrix runs with them off; see calls.rs).
         route(
             M::POST,

@@ -369,3 +369,29 @@ async fn a_client_with_an_unbooked_paid_payment_is_not_charged_twice(db: PgPool)
         StatusCode::CREATED
     );
 }
+
+#[sqlx::test]
+async fn admins_list_legal_mode_sessions_with_their_recording_state(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "3009", 20_000).await;
+    let client = app.register("CLIENT").await;
+    let slots = app.slots(&lawyer).await;
+    let legal = app.paid_payment(&client, &lawyer).await;
+    client
+        .post(
+            "/api/sessions/schedule",
+            &json!({"payment_id": legal, "start": slots[0], "legal_mode": true}),
+        )
+        .await;
+    let plain = app.paid_payment(&client, &lawyer).await;
+    app.book(&client, &plain, slots[3]).await;
+    let list: Vec<Value> = admin
+        .get("/api/admin/recordings")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1, "only the Legal Mode session");
+    assert_eq!(list[0]["recording"], "not_recorded");
+}
