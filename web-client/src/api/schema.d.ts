@@ -157,6 +157,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sessions booked in Legal Mode, newest first, with their recording state. */
+        get: operations["list_recordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/reviews": {
         parameters: {
             query?: never;
@@ -1127,6 +1144,17 @@ export interface components {
             /** Format: int64 */
             total_cents: number;
         };
+        LegalModeSession: {
+            client_name: string;
+            lawyer_name: string;
+            /** @description `not_recorded` until the recorder runs (the Legal Mode issue). */
+            recording: string;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            start: string;
+            status: string;
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -1892,6 +1920,33 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_recordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalModeSession"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
