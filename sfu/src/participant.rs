@@ -48,6 +48,8 @@ pub struct Participant {
     down_tracks: Mutex<HashMap<String, DownTrack>>,
     negotiation: tokio::sync::Mutex<Negotiation>,
     closed: AtomicBool,
+    /// The subscribe connection is up (DTLS done): packets sent before would be dropped by SRTP.
+    subscribe_ready: Arc<AtomicBool>,
     /// Bytes in and out at the previous stats snapshot, for bitrates.
     last_snapshot: Mutex<Option<(u64, u64, std::time::Instant)>>,
     _ports: [PortLease; 2],
@@ -79,6 +81,7 @@ impl PeerConnectionEventHandler for Handler {
                 tokio::spawn(async move { p.close(LeaveReason::ConnectionFailed).await });
             }
             RTCPeerConnectionState::Connected if self.target == PeerTarget::Subscribe => {
+                p.subscribe_ready.store(true, Ordering::SeqCst);
                 tokio::spawn(async move { p.request_keyframes().await });
             }
             _ => {}
@@ -195,6 +198,7 @@ impl Participant {
             down_tracks: Mutex::new(HashMap::new()),
             negotiation: tokio::sync::Mutex::new(Negotiation::default()),
             closed: AtomicBool::new(false),
+            subscribe_ready: Arc::new(AtomicBool::new(false)),
             last_snapshot: Mutex::new(None),
             _ports: [publish_port, subscribe_port],
         });
@@ -355,7 +359,7 @@ impl Participant {
         let up = UpTrack::new(id, kind, codec, ssrc, remote.clone());
         self.up_tracks.lock().expect("up tracks").push(up.clone());
         tracing::info!(identity = %self.identity, track = %up.id(), "track published");
-        let reader = up.clone();
+        let (reader, owner) = (up.clone(), Arc::downgrade(&self));
         tokio::spawn(async move {
             while let Some(event) = remote.poll().await {
                 match event {
@@ -364,8 +368,30 @@ impl Participant {
                     _ => {}
                 }
             }
+            // The track ended (a stopped screen share, a renegotiation that removed it):
+            // the others stop receiving it, unless the whole participant is leaving anyway.
+            if let Some(p) = owner.upgrade() {
+                p.withdraw(&reader).await;
+            }
         });
         self.room.publish(&self, up).await;
+    }
+
+    /// Unpublishes one of this participant's tracks.
+    async fn withdraw(self: &Arc<Self>, up: &Arc<UpTrack>) {
+        if self.is_closed() {
+            return;
+        }
+        let removed = {
+            let mut ups = self.up_tracks.lock().expect("up tracks");
+            let before = ups.len();
+            ups.retain(|u| !Arc::ptr_eq(u, up));
+            ups.len() != before
+        };
+        if removed {
+            tracing::info!(identity = %self.identity, track = %up.id(), "track unpublished");
+            self.room.unpublish(self, up).await;
+        }
     }
 
     /// Starts receiving `up` on the subscribe connection.
@@ -380,7 +406,8 @@ impl Participant {
             return;
         }
         let pc = self.subscribe.clone();
-        match DownTrack::create(up.clone(), &self.identity, |local| async move {
+        let ready = self.subscribe_ready.clone();
+        match DownTrack::create(up.clone(), &self.identity, ready, |local| async move {
             pc.add_track(local).await
         })
         .await

@@ -151,6 +151,7 @@ impl DownTrack {
     pub async fn create<F, Fut>(
         up: Arc<UpTrack>,
         subscriber: &str,
+        ready: Arc<std::sync::atomic::AtomicBool>,
         add: F,
     ) -> Result<DownTrack, webrtc::error::Error>
     where
@@ -184,6 +185,7 @@ impl DownTrack {
             ssrc,
             rx,
             counters.clone(),
+            ready,
         ));
         tokio::spawn(feedback_loop(local, up.clone()));
         Ok(DownTrack {
@@ -230,6 +232,7 @@ async fn write_loop(
     ssrc: u32,
     mut rx: mpsc::Receiver<Packet>,
     counters: Arc<Counters>,
+    ready: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut rewriter: Option<Rewriter> = None;
     // One frame at 30 fps for video, 20 ms for audio: the timestamp step at a source switch.
@@ -240,6 +243,9 @@ async fn write_loop(
             30
         };
     while let Some(mut packet) = rx.recv().await {
+        if !ready.load(std::sync::atomic::Ordering::Relaxed) {
+            continue; // before DTLS the packet could not be encrypted; a keyframe is requested on connect
+        }
         if rewriter.is_none() {
             match negotiated_payload_type(&sender, &codec).await {
                 Some(pt) => rewriter = Some(Rewriter::new(ssrc, pt)),
