@@ -29,6 +29,36 @@ pub struct AuditEvent {
     pub details: serde_json::Value,
 }
 
+impl AuditEvent {
+    /// `actor` did `action` (`noun.verb`) to the `subject_kind` with `subject_id`.
+    pub fn new(
+        actor: Option<Actor>,
+        action: &'static str,
+        subject_kind: &'static str,
+        subject_id: impl ToString,
+    ) -> Self {
+        AuditEvent {
+            actor,
+            action,
+            subject_kind,
+            subject_id: subject_id.to_string(),
+            reason: None,
+            details: serde_json::json!({}),
+        }
+    }
+
+    /// Why (required for admin actions).
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
 /// Appends `event` inside `tx`: the entry commits or rolls back with the change it records.
 pub async fn record(
     tx: &mut Transaction<'_, Postgres>,

@@ -202,14 +202,13 @@ async fn put_availability(
     .bind(SqlJson(&doc))
     .execute(&mut *tx)
     .await?;
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "lawyer.availability_updated",
-        subject_kind: "user",
-        subject_id: caller.id.to_string(),
-        reason: None,
-        details: json!({ "weekly_ranges": doc.weekly.len(), "overrides": doc.overrides.len() }),
-    };
+    let event = AuditEvent::new(
+        Some(caller.actor()),
+        "lawyer.availability_updated",
+        "user",
+        caller.id,
+    )
+    .details(json!({ "weekly_ranges": doc.weekly.len(), "overrides": doc.overrides.len() }));
     audit::record(&mut tx, event, state.now()).await?;
     tx.commit().await?;
     Ok(Json(doc))

@@ -71,14 +71,7 @@ async fn earn(
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(id) = id {
-        let event = AuditEvent {
-            actor: None,
-            action: "ledger.earned",
-            subject_kind: "ledger_entry",
-            subject_id: id.to_string(),
-            reason: None,
-            details: json!({ "beneficiary_id": beneficiary, "amount_cents": amount, "session_id": session, "memo": memo }),
-        };
+        let event = AuditEvent::new(None, "ledger.earned", "ledger_entry", id).details(json!({ "beneficiary_id": beneficiary, "amount_cents": amount, "session_id": session, "memo": memo }));
         audit::record(tx, event, now).await?;
     }
     Ok(())
@@ -190,14 +183,7 @@ pub async fn on_refunded(
         .bind(now)
         .fetch_one(&mut **tx)
         .await?;
-        let event = AuditEvent {
-            actor: None,
-            action: "ledger.reversed",
-            subject_kind: "ledger_entry",
-            subject_id: id.to_string(),
-            reason: Some("payment refunded".into()),
-            details: json!({ "reverses": entry, "beneficiary_id": beneficiary, "amount_cents": -amount }),
-        };
+        let event = AuditEvent::new(None, "ledger.reversed", "ledger_entry", id).because("payment refunded").details(json!({ "reverses": entry, "beneficiary_id": beneficiary, "amount_cents": -amount }));
         audit::record(tx, event, now).await?;
     }
     Ok(())

@@ -101,14 +101,9 @@ async fn create_payout(
         .bind(&ids)
         .execute(&mut *tx)
         .await?;
-    let event = AuditEvent {
-        actor: Some(admin.actor()),
-        action: "payout.created",
-        subject_kind: "payout",
-        subject_id: id.to_string(),
-        reason: None,
-        details: json!({ "beneficiary_id": b.beneficiary_id, "amount_cents": total, "entries": ids.len() }),
-    };
+    let event = AuditEvent::new(Some(admin.actor()), "payout.created", "payout", id).details(
+        json!({ "beneficiary_id": b.beneficiary_id, "amount_cents": total, "entries": ids.len() }),
+    );
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     let payout = sqlx::query_as(&format!("{SELECT} WHERE p.id = $1"))
@@ -164,14 +159,8 @@ async fn mark_paid(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let event = AuditEvent {
-        actor: Some(admin.actor()),
-        action: "payout.paid",
-        subject_kind: "payout",
-        subject_id: id.to_string(),
-        reason: Some(reference.as_str().to_owned()),
-        details: json!({}),
-    };
+    let event = AuditEvent::new(Some(admin.actor()), "payout.paid", "payout", id)
+        .because(reference.as_str());
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(Json(

@@ -292,14 +292,7 @@ async fn put_rules(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let event = AuditEvent {
-        actor: Some(admin.actor()),
-        action: "commission_rules.changed",
-        subject_kind: "commission_rules",
-        subject_id: "current".into(),
-        reason: None,
-        details: json!({ "client_service_fee_bps": r.client_service_fee_bps, "lawyer_flat_cents": r.lawyer_flat_cents, "hold_days": r.hold_days }),
-    };
+    let event = AuditEvent::new(Some(admin.actor()), "commission_rules.changed", "commission_rules", "current").details(json!({ "client_service_fee_bps": r.client_service_fee_bps, "lawyer_flat_cents": r.lawyer_flat_cents, "hold_days": r.hold_days }));
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(Json(r))

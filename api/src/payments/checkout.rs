@@ -156,14 +156,7 @@ pub async fn create_session(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "payment.checkout_started",
-        subject_kind: "payment",
-        subject_id: payment_id.to_string(),
-        reason: None,
-        details: json!({ "lawyer_id": lawyer.user_id, "lawyer_fee_cents": fee.get(), "service_fee_cents": service }),
-    };
+    let event = AuditEvent::new(Some(caller.actor()), "payment.checkout_started", "payment", payment_id).details(json!({ "lawyer_id": lawyer.user_id, "lawyer_fee_cents": fee.get(), "service_fee_cents": service }));
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
 

@@ -106,14 +106,8 @@ async fn create_invite(
             Err(e) => return Err(e.into()),
         }
     };
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "invite.created",
-        subject_kind: "invite_code",
-        subject_id: id.to_string(),
-        reason: None,
-        details: json!({ "kind": b.kind, "max_uses": b.max_uses, "expires_at": b.expires_at }),
-    };
+    let event = AuditEvent::new(Some(caller.actor()), "invite.created", "invite_code", id)
+        .details(json!({ "kind": b.kind, "max_uses": b.max_uses, "expires_at": b.expires_at }));
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     let invite: Invite = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
@@ -159,14 +153,7 @@ async fn revoke_invite(
     if done.rows_affected() == 0 {
         return Err(ApiError::not_found("invite"));
     }
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "invite.revoked",
-        subject_kind: "invite_code",
-        subject_id: id.to_string(),
-        reason: None,
-        details: json!({}),
-    };
+    let event = AuditEvent::new(Some(caller.actor()), "invite.revoked", "invite_code", id);
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     let invite = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))

@@ -134,14 +134,8 @@ async fn post_review(
         Some("reviews_one_per_author") => ApiError::conflict("review_exists", "you have already reviewed this session; reviews never change"),
         _ => e.into(),
     })?;
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "review.created",
-        subject_kind: "review",
-        subject_id: review_id.to_string(),
-        reason: None,
-        details: json!({ "session_id": id, "subject_id": subject, "rating": body.rating }),
-    };
+    let event = AuditEvent::new(Some(caller.actor()), "review.created", "review", review_id)
+        .details(json!({ "session_id": id, "subject_id": subject, "rating": body.rating }));
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     let review = get(&state.db, review_id).await?.expect("just written");
@@ -191,14 +185,7 @@ async fn reply(
             "you have already replied to this review",
         ));
     }
-    let event = AuditEvent {
-        actor: Some(caller.actor()),
-        action: "review.replied",
-        subject_kind: "review",
-        subject_id: id.to_string(),
-        reason: None,
-        details: json!({}),
-    };
+    let event = AuditEvent::new(Some(caller.actor()), "review.replied", "review", id);
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(Json(get(&state.db, id).await?.expect("exists")))

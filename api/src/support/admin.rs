@@ -134,14 +134,9 @@ async fn resolve(
             "this ticket is resolved",
         ));
     }
-    let event = AuditEvent {
-        actor: Some(admin.actor()),
-        action: "support.resolved",
-        subject_kind: "ticket",
-        subject_id: id.to_string(),
-        reason: Some(note.as_str().to_owned()),
-        details: json!({ "outcome": b.outcome.as_str(), "session_id": ticket.session_id }),
-    };
+    let event = AuditEvent::new(Some(admin.actor()), "support.resolved", "ticket", id)
+        .because(note.as_str())
+        .details(json!({ "outcome": b.outcome.as_str(), "session_id": ticket.session_id }));
     audit::record(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(Json(get(&state.db, id).await?.expect("exists")))
