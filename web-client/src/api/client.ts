@@ -30,6 +30,27 @@ export type CheckoutView = Schemas['CheckoutView'];
 export type LegalSession = Schemas['Session'];
 export type Cancellation = Schemas['Cancellation'];
 export type JoinTicket = Schemas['JoinTicket'];
+export type Review = Schemas['ReviewView'];
+export type ModerationReason = Schemas['ModerationReason'];
+export type Ticket = Schemas['Ticket'];
+export type Outcome = Schemas['Outcome'];
+export type Invite = Schemas['Invite'];
+export type NewInvite = Schemas['NewInvite'];
+export type Visit = Schemas['Visit'];
+export type PartnerReport = Schemas['PartnerReport'];
+export type Statement = Schemas['Statement'];
+export type LedgerEntry = Schemas['EntryView'];
+export type Totals = Schemas['Totals'];
+export type Payout = Schemas['Payout'];
+export type CommissionRules = Schemas['CommissionRules'];
+export type RecordingRow = Schemas['LegalModeSession'];
+export const MODERATION_REASONS: readonly ModerationReason[] = ['abuse', 'personal_data', 'off_topic'];
+export const OUTCOMES: readonly Outcome[] = ['refund_client', 'pay_lawyer', 'warn', 'dismiss'];
+/** A period of a report or statement (RFC 3339 instants). */
+export interface Period {
+  from?: string | undefined;
+  to?: string | undefined;
+}
 export type VerificationStatus = 'pending' | 'verified' | 'rejected';
 export const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['pending', 'verified', 'rejected'];
 
@@ -344,6 +365,122 @@ export class ApiClient {
   /** A room ticket for a development room (`dev-…`); 404 unless the server runs with dev rooms on. */
   devRoomJoin(room: string): Promise<JsonOf<'dev_room_ticket', 200>> {
     return this.request('POST', `/api/dev/rooms/${encodeURIComponent(room)}/join`);
+  }
+
+  // --- reviews ---------------------------------------------------------------------------
+
+  postReview(sessionId: string, body: { rating: number; comment: string }): Promise<JsonOf<'post_review', 201>> {
+    return this.request('POST', `/api/sessions/${encodeURIComponent(sessionId)}/review`, { body });
+  }
+
+  lawyerReviews(lawyerId: string): Promise<JsonOf<'lawyer_reviews', 200>> {
+    return this.request('GET', `/api/lawyers/${encodeURIComponent(lawyerId)}/reviews`);
+  }
+
+  replyToReview(id: string, text: string): Promise<JsonOf<'reply', 200>> {
+    return this.request('POST', `/api/reviews/${encodeURIComponent(id)}/reply`, { body: { text } });
+  }
+
+  adminReviews(hidden?: boolean): Promise<JsonOf<'list_reviews', 200>> {
+    return this.request('GET', '/api/admin/reviews', { query: { hidden } });
+  }
+
+  hideReview(id: string, reason: ModerationReason, note: string): Promise<JsonOf<'hide_review', 200>> {
+    return this.request('POST', `/api/admin/reviews/${encodeURIComponent(id)}/hide`, { body: { reason, note } });
+  }
+
+  restoreReview(id: string, note: string): Promise<JsonOf<'restore_review', 200>> {
+    return this.request('POST', `/api/admin/reviews/${encodeURIComponent(id)}/restore`, { body: { note } });
+  }
+
+  // --- support ---------------------------------------------------------------------------
+
+  reportNoShow(sessionId: string, body: string): Promise<JsonOf<'report_no_show', 201>> {
+    return this.request('POST', `/api/sessions/${encodeURIComponent(sessionId)}/no-show`, { body: { body } });
+  }
+
+  contactSupport(subject: string, body: string): Promise<JsonOf<'contact', 201>> {
+    return this.request('POST', '/api/support/tickets', { body: { subject, body } });
+  }
+
+  myTickets(): Promise<JsonOf<'my_tickets', 200>> {
+    return this.request('GET', '/api/support/tickets');
+  }
+
+  ticket(id: string): Promise<JsonOf<'ticket', 200>> {
+    return this.request('GET', `/api/support/tickets/${encodeURIComponent(id)}`);
+  }
+
+  supportQueue(status: 'open' | 'resolved'): Promise<JsonOf<'queue', 200>> {
+    return this.request('GET', '/api/admin/support', { query: { status } });
+  }
+
+  resolveTicket(id: string, outcome: Outcome, note: string): Promise<JsonOf<'resolve', 200>> {
+    return this.request('POST', `/api/admin/support/${encodeURIComponent(id)}/resolve`, { body: { outcome, note } });
+  }
+
+  // --- referrals, the ledger and payouts -------------------------------------------------
+
+  /** Records a visit with an invite code (public); 404 when the code is unknown, revoked, expired or used up. */
+  visitInvite(code: string): Promise<JsonOf<'visit', 201>> {
+    return this.request('POST', `/api/invites/${encodeURIComponent(code)}/visit`);
+  }
+
+  invites(): Promise<JsonOf<'list_invites', 200>> {
+    return this.request('GET', '/api/partner/invites');
+  }
+
+  createInvite(body: NewInvite): Promise<JsonOf<'create_invite', 201>> {
+    return this.request('POST', '/api/partner/invites', { body });
+  }
+
+  revokeInvite(id: string): Promise<JsonOf<'revoke_invite', 200>> {
+    return this.request('POST', `/api/partner/invites/${encodeURIComponent(id)}/revoke`);
+  }
+
+  partnerReport(period: Period = {}): Promise<JsonOf<'partner_report', 200>> {
+    return this.request('GET', '/api/partner/reports', { query: { ...period } });
+  }
+
+  /** The partner report as CSV (a plain GET with the session cookie). */
+  partnerReportCsvUrl(period: Period = {}): string {
+    return `${this.baseUrl}/api/partner/reports${queryString({ ...period, format: 'csv' })}`;
+  }
+
+  lawyerStatement(period: Period = {}): Promise<JsonOf<'lawyer_statement', 200>> {
+    return this.request('GET', '/api/lawyer/statement', { query: { ...period } });
+  }
+
+  lawyerStatementCsvUrl(period: Period = {}): string {
+    return `${this.baseUrl}/api/lawyer/statement${queryString({ ...period, format: 'csv' })}`;
+  }
+
+  payouts(): Promise<JsonOf<'list_payouts', 200>> {
+    return this.request('GET', '/api/admin/payouts');
+  }
+
+  createPayout(beneficiaryId: string): Promise<JsonOf<'create_payout', 201>> {
+    return this.request('POST', '/api/admin/payouts', { body: { beneficiary_id: beneficiaryId } });
+  }
+
+  markPayoutPaid(id: string, reference: string): Promise<JsonOf<'mark_paid', 200>> {
+    return this.request('POST', `/api/admin/payouts/${encodeURIComponent(id)}/paid`, { body: { reference } });
+  }
+
+  commissionRules(): Promise<JsonOf<'get_rules', 200>> {
+    return this.request('GET', '/api/admin/commission-rules');
+  }
+
+  saveCommissionRules(body: CommissionRules): Promise<JsonOf<'put_rules', 200>> {
+    return this.request('PUT', '/api/admin/commission-rules', { body });
+  }
+
+  recordings(): Promise<JsonOf<'list_recordings', 200>> {
+    return this.request('GET', '/api/admin/recordings');
+  }
+
+  liveCalls(): Promise<unknown> {
+    return this.request('GET', '/api/admin/calls');
   }
 
   /** A link to the session's .ics file (a plain GET with the session cookie). */

@@ -1,3 +1,4 @@
+import { opsEn } from './ops.en';
 import { callEn } from './call.en';
 import { marketplaceEn } from './marketplace.en';
 import type { MessageKey } from './pt-BR';
@@ -6,6 +7,7 @@ import type { MessageKey } from './pt-BR';
 export const en: Record<MessageKey, string> = {
   ...marketplaceEn,
   ...callEn,
+  ...opsEn,
   'app.name': 'Tribuna',
   'app.tagline': 'Legal video consultations with OAB-registered lawyers.',
 
@@ -108,8 +110,6 @@ export const en: Record<MessageKey, string> = {
   'field.displayName': 'Name',
   'field.displayName.hint': 'How other people will see you.',
   'field.role': 'Account type',
-  'field.invite': 'Invitation code',
-  'field.invite.hint': 'You arrived through an invitation. The referral programme starts soon; the code is kept in this browser session.',
   'field.reason': 'Reason',
   'field.reason.hint': 'Required. Kept in the audit log ({min} to {max} characters).',
 

@@ -1,11 +1,13 @@
 // Portuguese (Brazil): the default language. Every key here must exist in en.ts (the type
 // checker and i18n.test.ts both check). Placeholders are written {name}.
+import { opsPtBR } from './ops.pt-BR';
 import { callPtBR } from './call.pt-BR';
 import { marketplacePtBR } from './marketplace.pt-BR';
 
 export const ptBR = {
   ...marketplacePtBR,
   ...callPtBR,
+  ...opsPtBR,
   'app.name': 'Tribuna',
   'app.tagline': 'Consultas jurídicas por vídeo com advogados inscritos na OAB.',
 
@@ -108,8 +110,6 @@ export const ptBR = {
   'field.displayName': 'Nome',
   'field.displayName.hint': 'Como você aparecerá para as outras pessoas.',
   'field.role': 'Tipo de conta',
-  'field.invite': 'Código de convite',
-  'field.invite.hint': 'Você chegou por um convite. O programa de indicações será ativado em breve; guardamos o código nesta sessão do navegador.',
   'field.reason': 'Motivo',
   'field.reason.hint': 'Obrigatório. Fica registrado no log de auditoria ({min} a {max} caracteres).',
 
