@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { NoShowDialog, ReviewDialog } from '../../reviews/ui';
 import { Link } from 'react-router';
 import { api, isApiError, type LegalSession } from '../../api/client';
 import { REASON_MAX, REASON_MIN } from '../../forms/validation';
@@ -74,7 +75,9 @@ export function SessionCard({ session: s, viewer, onChange, detailsLink, heading
   const { t } = useI18n();
   const when = useSessionWhen();
   const [join, setJoin] = useState<JoinState>({ kind: 'idle' });
-  const [dialog, setDialog] = useState<'cancel' | 'reschedule' | null>(null);
+  const [dialog, setDialog] = useState<'cancel' | 'reschedule' | 'review' | 'no_show' | null>(null);
+  const [reviewed, setReviewed] = useState(false);
+  const [reported, setReported] = useState(false);
   const [done, setDone] = useState<{ ok: boolean; text: string } | null>(null);
   const live = isLive(s.status);
   const now = new Date();
@@ -148,6 +151,16 @@ export function SessionCard({ session: s, viewer, onChange, detailsLink, heading
             {t('sessions.receipt')}
           </Link>
         )}
+        {viewer === 'CLIENT' && s.status === 'completed' && !reviewed && (
+          <button type="button" className="button button-primary" onClick={() => setDialog('review')}>
+            {t('review.action')}
+          </button>
+        )}
+        {s.status !== 'cancelled' && Date.parse(s.end) <= now.getTime() && !reported && (
+          <button type="button" className="button button-quiet" onClick={() => setDialog('no_show')}>
+            {t('noShow.action')}
+          </button>
+        )}
         {detailsLink && (
           <Link className="button button-quiet" to={`${area}/consultations/${s.id}`}>
             {t('sessions.details')}
@@ -167,6 +180,28 @@ export function SessionCard({ session: s, viewer, onChange, detailsLink, heading
           dismissLabel={t('cancel.keep')}
           danger
           onConfirm={onCancel}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'review' && (
+        <ReviewDialog
+          session={s}
+          onDone={() => {
+            setDialog(null);
+            setReviewed(true);
+            setDone({ ok: true, text: t('review.done') });
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'no_show' && (
+        <NoShowDialog
+          session={s}
+          onDone={() => {
+            setDialog(null);
+            setReported(true);
+            setDone({ ok: true, text: t('noShow.done') });
+          }}
           onClose={() => setDialog(null)}
         />
       )}

@@ -6,6 +6,7 @@ import { timeZoneLabel } from '../../marketplace/catalog';
 import { AreaTags, languageList } from '../../marketplace/ui/LawyerSummary';
 import { PriceBreakdown } from '../../marketplace/ui/PriceBreakdown';
 import { RatingDistribution } from '../../marketplace/ui/Rating';
+import { ReviewItem } from '../../reviews/ui';
 import { SlotPreview } from '../../marketplace/ui/SlotPicker';
 import { UnbookedPayments } from '../../marketplace/ui/UnbookedPayments';
 import { errorText } from '../../ui/errors';
@@ -52,6 +53,7 @@ export function LawyerProfilePage() {
   const lawyer = useLoad(() => api.lawyer(id), [id]);
   const rating = useLoad(() => api.lawyerRating(id), [id]);
   const slots = useLoad(() => api.lawyerSlots(id), [id]);
+  const reviews = useLoad(() => api.lawyerReviews(id), [id]);
   const cancelled = params.get('checkout') === 'cancelled';
   const l = lawyer.data;
 
@@ -104,6 +106,13 @@ export function LawyerProfilePage() {
               <section className="card" aria-labelledby="rating">
                 <h2 id="rating">{t('lawyerPage.rating')}</h2>
                 {rating.data ? <RatingDistribution rating={rating.data} /> : rating.error !== null ? <p className="alert alert-error">{errorText(t, rating.error)}</p> : <Loading />}
+              </section>
+              <section aria-labelledby="reviews" className="reviews-section">
+                <h2 id="reviews">{t('reviews.title')}</h2>
+                {reviews.error !== null && <p className="alert alert-error">{errorText(t, reviews.error)}</p>}
+                {!reviews.data && reviews.error === null && <Loading />}
+                {reviews.data && reviews.data.length === 0 && <p className="empty">{t('reviews.empty')}</p>}
+                {reviews.data?.map((r) => <ReviewItem key={r.id} review={r} />)}
               </section>
             </div>
             <aside className="profile-side">
