@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { SELF_SERVICE_ROLES } from '../api/client';
 import { useSession } from '../auth/SessionProvider';
@@ -13,6 +13,8 @@ import { useI18n } from '../i18n/I18nProvider';
 import { errorText } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { PageHeader } from '../ui/PageHeader';
+import { useInviteVisit } from '../referrals/useInviteVisit';
+import { visitToSend } from '../referrals/visit';
 import { rememberInvite } from './invite';
 
 type SignupField = keyof SignupForm;
@@ -21,9 +23,18 @@ export function SignupPage() {
   const { t } = useI18n();
   const { register } = useSession();
   const [params] = useSearchParams();
-  // Kept for the referral feature to come; the API does not take it yet.
+  // Kept for this browser session (a detour through the login page keeps it).
   const [invite] = useState(() => rememberInvite(params.get('invite')));
+  const inviteVisit = useInviteVisit(invite);
+  const visit = inviteVisit.status === 'ok' || inviteVisit.status === 'invalid' ? inviteVisit.visit : null;
   const [form, setForm] = useState<SignupForm>({ email: '', password: '', displayName: '', role: '' });
+  // An invite for lawyers or clients picks that role, unless one was chosen already.
+  const invitedKind = visit?.kind;
+  useEffect(() => {
+    if (invitedKind === 'client' || invitedKind === 'lawyer') {
+      setForm((f) => (f.role === '' ? { ...f, role: invitedKind === 'lawyer' ? 'LAWYER' : 'CLIENT' } : f));
+    }
+  }, [invitedKind]);
   const [errors, setErrors] = useState<FieldErrors<SignupField>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,6 +59,7 @@ export function SignupPage() {
         password: form.password,
         display_name: form.displayName.trim(),
         role: form.role,
+        invite_visit: visit ? visitToSend(visit, new Date()) : null,
       });
     } catch (err) {
       setFailure(errorText(t, err));
@@ -61,6 +73,16 @@ export function SignupPage() {
   return (
     <section className="card auth-card">
       <PageHeader title={t('auth.signup.title')} />
+      <div role="status" className="status-line">
+        {visit && (
+          <p className="alert alert-ok invited">
+            <strong>{t('signup.invitedBy', { name: visit.partnerName })}</strong>
+            <br />
+            <span className="small">{t('signup.invitedHint')}</span>
+          </p>
+        )}
+        {inviteVisit.status === 'invalid' && <p className="alert alert-info">{t('signup.inviteInvalid')}</p>}
+      </div>
       {failure && (
         <p className="alert alert-error" role="alert">
           {failure}
@@ -128,11 +150,6 @@ export function SignupPage() {
             required
           />
         </Field>
-        {invite && (
-          <Field id="signup-invite" label={t('field.invite')} hint={t('field.invite.hint')}>
-            <input type="text" value={invite} readOnly />
-          </Field>
-        )}
         <button type="submit" className="button button-primary button-block" disabled={busy}>
           {busy ? t('auth.signup.submitting') : t('auth.signup.submit')}
         </button>
