@@ -10,6 +10,16 @@ import { ROLE_HOME, SECTIONS } from './layout/nav';
 import { PublicLayout } from './layout/PublicLayout';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/admin/AuditPage';
+import { AdminPayoutsPage } from './pages/admin/PayoutsPage';
+import { RecordingsPage } from './pages/admin/RecordingsPage';
+import { AdminReviewsPage } from './pages/admin/ReviewsPage';
+import { SupportQueuePage } from './pages/admin/SupportQueuePage';
+import { SupportPage, TicketPage } from './pages/client/SupportPage';
+import { LawyerReviewsPage } from './pages/lawyer/ReviewsPage';
+import { StatementPage } from './pages/lawyer/StatementPage';
+import { InvitesPage } from './pages/partner/InvitesPage';
+import { PartnerPayoutsPage } from './pages/partner/PayoutsPage';
+import { ReportsPage } from './pages/partner/ReportsPage';
 import { LawyersPage } from './pages/admin/LawyersPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { FindLawyerPage } from './pages/client/FindLawyerPage';
@@ -35,12 +45,22 @@ const PAGES: Record<string, ComponentType> = {
   '/client/lawyers': FindLawyerPage,
   '/client/consultations': SessionsPage,
   '/client/payments': PaymentsPage,
+  '/client/support': SupportPage,
   '/lawyer/profile': LawyerOwnProfilePage,
   '/lawyer/availability': AvailabilityPage,
   '/lawyer/consultations': SessionsPage,
+  '/lawyer/reviews': LawyerReviewsPage,
+  '/lawyer/statement': StatementPage,
+  '/partner/invites': InvitesPage,
+  '/partner/reports': ReportsPage,
+  '/partner/payouts': PartnerPayoutsPage,
   '/admin/users': UsersPage,
   '/admin/lawyers': LawyersPage,
   '/admin/audit': AuditPage,
+  '/admin/reviews': AdminReviewsPage,
+  '/admin/support': SupportQueuePage,
+  '/admin/payouts': AdminPayoutsPage,
+  '/admin/recordings': RecordingsPage,
 };
 
 /** Pages below a section (reached from it, not from the sidebar). Stripe sends the browser
@@ -51,6 +71,7 @@ const SUBPAGES: Record<Role, readonly { path: string; Page: ComponentType }[]> =
     { path: '/client/payments/:id', Page: PaymentPage },
     { path: '/client/payments/:id/receipt', Page: ReceiptPage },
     { path: '/client/consultations/:id', Page: SessionPage },
+    { path: '/client/support/:id', Page: TicketPage },
   ],
   LAWYER: [{ path: '/lawyer/consultations/:id', Page: SessionPage }],
   PARTNER: [],
