@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The custody vault: key pairs, and sealing and opening files.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
     /// Print the HTTP API's OpenAPI document (JSON), e.g. to generate the web client's types.
     Openapi,
     /// The database.
@@ -70,6 +75,31 @@ enum AdminCommand {
 enum AuditCommand {
     /// Walk the hash chain and name the first bad row; exits 1 when the chain is broken.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Make a vault key pair, on the machine where recordings will be opened.
+    /// Writes DIR/vault.key (secret, mode 0600) and DIR/vault.pub (for the server's configuration).
+    Keygen {
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Seal a file to one or more vault public keys (what the recorder does).
+    Seal {
+        /// Public key files (`vault.pub`).
+        #[arg(long = "to", required = true)]
+        to: Vec<PathBuf>,
+        input: PathBuf,
+        output: PathBuf,
+    },
+    /// Open a sealed file with a vault secret key.
+    Open {
+        #[arg(long)]
+        key: PathBuf,
+        input: PathBuf,
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,6 +143,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(settings).await,
+        Command::Vault { command } => crate::vault_cli::run(command_to_action(command)),
         Command::Openapi => {
             println!("{}", tribuna_api::openapi().to_pretty_json()?);
             Ok(ExitCode::SUCCESS)
@@ -207,5 +238,14 @@ async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
             report.problem.unwrap_or_default()
         );
         Ok(ExitCode::FAILURE)
+    }
+}
+
+fn command_to_action(c: VaultCommand) -> crate::vault_cli::Action {
+    use crate::vault_cli::Action;
+    match c {
+        VaultCommand::Keygen { out } => Action::Keygen { out },
+        VaultCommand::Seal { to, input, output } => Action::Seal { to, input, output },
+        VaultCommand::Open { key, input, output } => Action::Open { key, input, output },
     }
 }

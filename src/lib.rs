@@ -9,4 +9,5 @@ pub mod local_postgres;
 pub mod services;
 pub mod startup;
 pub mod telemetry;
+pub mod vault_cli;
 pub mod web;

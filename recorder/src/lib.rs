@@ -1,2 +1,7 @@
-//! Placeholder crate: its issue has not been built yet.
+//! Legal Mode. For now: sealing files for the custody vault, so that the server
+//! (which holds only the vault's public keys) can seal a recording and never open
+//! it. The recorder, the proofs and the verifier come with the Legal Mode issue.
 #![forbid(unsafe_code)]
+
+pub mod seal;
+pub mod vault;

@@ -18,3 +18,4 @@ mod reviews;
 mod scheduling;
 mod serve;
 mod support;
+mod vault;

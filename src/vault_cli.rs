@@ -1,0 +1,121 @@
+//! `tribuna vault`: runs where the vault's secret key is (an admin's machine), or
+//! seals with public keys only. Needs no server, database or network.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use tribuna_recorder::seal;
+use tribuna_recorder::vault::{self, PublicKey, SecretKey};
+
+pub enum Action {
+    Keygen {
+        out: PathBuf,
+    },
+    Seal {
+        to: Vec<PathBuf>,
+        input: PathBuf,
+        output: PathBuf,
+    },
+    Open {
+        key: PathBuf,
+        input: PathBuf,
+        output: PathBuf,
+    },
+}
+
+pub fn run(action: Action) -> anyhow::Result<ExitCode> {
+    match action {
+        Action::Keygen { out } => keygen(&out),
+        Action::Seal { to, input, output } => {
+            let keys = to
+                .iter()
+                .map(|p| {
+                    let text = std::fs::read_to_string(p)
+                        .with_context(|| format!("reading {}", p.display()))?;
+                    PublicKey::decode(&text).with_context(|| p.display().to_string())
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let label = input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut src = BufReader::new(
+                File::open(&input).with_context(|| format!("opening {}", input.display()))?,
+            );
+            let mut dst = BufWriter::new(create_new(&output)?);
+            let n = seal::seal(&mut src, &mut dst, &keys, &label)?;
+            println!(
+                "sealed {n} bytes to {} key(s): {}",
+                keys.len(),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Action::Open { key, input, output } => {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(&key)
+                    .with_context(|| format!("reading {}", key.display()))?,
+            );
+            let secret = SecretKey::decode(&text).with_context(|| key.display().to_string())?;
+            let total = std::fs::metadata(&input)
+                .with_context(|| input.display().to_string())?
+                .len();
+            let mut src = BufReader::new(File::open(&input)?);
+            let partial = output.with_extension("partial");
+            let mut dst = BufWriter::new(create_new(&partial)?);
+            let mut shown = 0u64;
+            let result = seal::open(&mut src, &mut dst, &secret, |done| {
+                // Progress for large bundles, about every 8 MiB.
+                if done >= shown + (8 << 20) {
+                    shown = done;
+                    eprintln!("… {} of ~{} MiB", done >> 20, total >> 20);
+                }
+            });
+            drop(dst);
+            match result {
+                Ok(n) => {
+                    std::fs::rename(&partial, &output)?;
+                    println!("opened {n} bytes: {}", output.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    // Nothing half-written is left behind.
+                    let _ = std::fs::remove_file(&partial);
+                    bail!("{}: {e}", input.display())
+                }
+            }
+        }
+    }
+}
+
+fn create_new(path: &Path) -> anyhow::Result<File> {
+    File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))
+}
+
+fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let (secret, public) = vault::generate()?;
+    let (sk_path, pk_path) = (out.join("vault.key"), out.join("vault.pub"));
+    let mut sk = File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&sk_path)
+        .with_context(|| format!("creating {} (it must not exist yet)", sk_path.display()))?;
+    sk.write_all(secret.encode().as_bytes())?;
+    create_new(&pk_path)?.write_all(format!("{}\n", public.encode()).as_bytes())?;
+    println!(
+        "vault key {}: secret in {} (keep it offline), public in {}",
+        public.key_id(),
+        sk_path.display(),
+        pk_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

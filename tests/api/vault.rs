@@ -1,0 +1,106 @@
+//! `tribuna vault`: the real binary, no server, no database.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+fn tribuna(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tribuna"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn an_admin_key_opens_what_the_public_key_sealed_and_nothing_else_does() {
+    let dir = std::env::temp_dir().join(format!("tribuna-vault-{}", uuid::Uuid::new_v4()));
+    let (admin, other) = (dir.join("admin"), dir.join("other"));
+    std::fs::create_dir_all(&admin).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    for d in [&admin, &other] {
+        let (ok, out) = tribuna(&["vault", "keygen", "--out", d.to_str().unwrap()]);
+        assert!(ok, "{out}");
+    }
+    let mode = std::fs::metadata(admin.join("vault.key"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "the secret key is private to its owner");
+    let segment: Vec<u8> = (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect();
+    let plain = dir.join("segment-000001.webm");
+    std::fs::write(&plain, &segment).unwrap();
+    let sealed = dir.join("segment-000001.webm.sealed");
+    let p = |x: &std::path::Path| x.to_str().unwrap().to_owned();
+    let (ok, out) = tribuna(&[
+        "vault",
+        "seal",
+        "--to",
+        &p(&admin.join("vault.pub")),
+        &p(&plain),
+        &p(&sealed),
+    ]);
+    assert!(ok, "{out}");
+
+    // Everything a sealing server holds (the public key) opens nothing.
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&admin.join("vault.pub")),
+        &p(&sealed),
+        &p(&dir.join("x")),
+    ]);
+    assert!(!ok && out.contains("not a secret vault key"), "{out}");
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&other.join("vault.key")),
+        &p(&sealed),
+        &p(&dir.join("y")),
+    ]);
+    assert!(
+        !ok && out.contains("none of this file's recipients"),
+        "{out}"
+    );
+    assert!(
+        !dir.join("y").exists() && !dir.join("y.partial").exists(),
+        "nothing half-written"
+    );
+
+    let opened = dir.join("opened.webm");
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&admin.join("vault.key")),
+        &p(&sealed),
+        &p(&opened),
+    ]);
+    assert!(ok, "{out}");
+    assert_eq!(std::fs::read(&opened).unwrap(), segment);
+
+    let mut tampered = std::fs::read(&sealed).unwrap();
+    let last = tampered.len() - 5;
+    tampered[last] ^= 0x40;
+    let bad = dir.join("tampered.sealed");
+    std::fs::write(&bad, tampered).unwrap();
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&admin.join("vault.key")),
+        &p(&bad),
+        &p(&dir.join("z")),
+    ]);
+    assert!(!ok && out.contains("altered"), "{out}");
+    assert!(!dir.join("z").exists());
+}
