@@ -45,6 +45,7 @@ const EXPECTED_REFUSALS: readonly RegExp[] = [
   /\/api\/lawyer\/(profile|availability)$/, // 404 not_onboarded before a lawyer's first save
   /\/api\/sessions\/[^/]+\/join$/, // 409 not_open_yet before the room opens
   /\/favicon\.ico$/, // the Stripe stand-in's page has no icon
+  /\/api\/invites\/[^/]+\/visit$/, // 404 for an invite code that is unknown, revoked or expired
 ];
 
 export interface PageOptions {

@@ -15,7 +15,8 @@ test('a client signs up, lands on /client with the sidebar, and logs out', async
   try {
     await page.goto('/signup?invite=PARCEIRO-42');
     await page.getByRole('heading', { level: 1, name: 'Criar conta' }).waitFor();
-    expect(await page.getByLabel('Código de convite').inputValue()).toBe('PARCEIRO-42');
+    // An unknown invite code: said so, and the sign-up goes on without it.
+    await page.getByText('Este convite não é válido ou expirou.', { exact: false }).waitFor();
 
     // Client-side validation first.
     await page.getByRole('button', { name: 'Criar conta' }).click();
@@ -38,11 +39,22 @@ test('a client signs up, lands on /client with the sidebar, and logs out', async
     await page.getByRole('heading', { level: 1, name: 'Olá, Cliente de Teste' }).waitFor();
     await screenshot(page, 'client-home');
 
-    // A section without an API yet says so.
+    // Support: a contact message becomes a ticket under review.
     await sidebar.getByRole('link', { name: /Suporte/ }).click();
     await page.waitForURL((u) => u.pathname === '/client/support');
-    await page.getByText('Esta seção ainda não está disponível.', { exact: false }).waitFor();
-    await screenshot(page, 'client-coming-soon');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await page.getByText('Preencha este campo.').first().waitFor();
+    await page.getByLabel('Assunto').fill('Dúvida sobre recibo');
+    await page.getByLabel('Mensagem').fill('Preciso de uma segunda via do recibo.');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await page.getByText('Mensagem enviada.', { exact: false }).waitFor();
+    const ticket = page.getByRole('article', { name: 'Dúvida sobre recibo' });
+    await ticket.getByText('Em análise').waitFor();
+    await screenshot(page, 'client-support');
+    await ticket.getByRole('link', { name: /Ver detalhes/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dúvida sobre recibo' }).waitFor();
+    await page.getByRole('link', { name: 'Voltar a Suporte' }).click();
+    await page.waitForURL((u) => u.pathname === '/client/support');
 
     // Another role's area sends the client home.
     await page.goto('/admin/users');

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from './api/client';
 import { Guard } from './auth/Guard';
 import { CALL_ROLES } from './auth/guard';
@@ -80,10 +80,17 @@ const SUBPAGES: Record<Role, readonly { path: string; Page: ComponentType }[]> =
 
 const roles = Object.keys(ROLE_HOME) as Role[];
 
+/** A partner's invite link is `/register?invite=CODE` (the server's name for sign-up). */
+function RegisterRedirect() {
+  const { search } = useLocation();
+  return <Navigate to={`/signup${search}`} replace />;
+}
+
 function AppRoutes() {
   return (
     <Routes>
       <Route path="/" element={<Guard rule={{ kind: 'root' }} />} />
+      <Route path="/register" element={<RegisterRedirect />} />
       <Route element={<Guard rule={{ kind: 'public_only' }}><PublicLayout /></Guard>}>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/signup" element={<SignupPage />} />
