@@ -45,6 +45,15 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Verify an opened Legal Mode bundle offline: signature, every segment's SHA-256,
+    /// the hash chain's order and links. Exits 1 naming the first problem.
+    Verify {
+        /// The bundle directory (manifest.json, manifest.sig, signer.pub, segments/).
+        bundle: PathBuf,
+        /// The server's signing key (hex) the bundle must be signed with.
+        #[arg(long)]
+        signer: Option<String>,
+    },
     /// The custody vault: key pairs, and sealing and opening files.
     Vault {
         #[command(subcommand)]
@@ -143,6 +152,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(settings).await,
+        Command::Verify { bundle, signer } => {
+            Ok(crate::vault_cli::verify(&bundle, signer.as_deref()))
+        }
         Command::Vault { command } => crate::vault_cli::run(command_to_action(command)),
         Command::Openapi => {
             println!("{}", tribuna_api::openapi().to_pretty_json()?);

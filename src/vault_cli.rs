@@ -119,3 +119,29 @@ fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `tribuna verify`: a report in Portuguese and English; exit 1 names the first problem.
+pub fn verify(bundle: &Path, signer: Option<&str>) -> ExitCode {
+    match tribuna_recorder::proof::verify(bundle, signer) {
+        Ok(r) => {
+            println!("VÁLIDO / VALID: {}", bundle.display());
+            println!("  sessão / session: {}", r.session_id);
+            println!(
+                "  segmentos / segments: {} ({} bytes), lacunas / gaps: {}",
+                r.segments, r.bytes, r.gaps
+            );
+            println!(
+                "  assinatura Ed25519 / signature: ok (chave / key {})",
+                r.signer
+            );
+            println!("  encadeamento / chain head: {}", r.head);
+            println!("  carimbo de tempo RFC 3161 / timestamp: ainda não emitido pelo gravador / not yet issued by the recorder");
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            println!("INVÁLIDO / INVALID: {}", bundle.display());
+            println!("  {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -3,5 +3,6 @@
 //! it. The recorder, the proofs and the verifier come with the Legal Mode issue.
 #![forbid(unsafe_code)]
 
+pub mod proof;
 pub mod seal;
 pub mod vault;

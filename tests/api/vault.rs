@@ -104,3 +104,54 @@ fn an_admin_key_opens_what_the_public_key_sealed_and_nothing_else_does() {
     assert!(!ok && out.contains("altered"), "{out}");
     assert!(!dir.join("z").exists());
 }
+
+#[test]
+fn tribuna_verify_passes_an_intact_bundle_and_names_the_altered_segment() {
+    use tribuna_recorder::proof::{self, Chain, Manifest};
+    let dir = std::env::temp_dir().join(format!("tribuna-bundle-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(dir.join(proof::SEGMENTS)).unwrap();
+    let mut chain = Chain::default();
+    let start = chrono::Utc::now();
+    for i in 0..3 {
+        let content = vec![i as u8; 10_000];
+        let file = format!("{i:06}-client.webm");
+        std::fs::write(dir.join(proof::SEGMENTS).join(&file), &content).unwrap();
+        let from = start + chrono::Duration::seconds(2 * i);
+        chain.push(
+            0,
+            "client",
+            &file,
+            &content,
+            from,
+            from + chrono::Duration::seconds(2),
+        );
+    }
+    let manifest = Manifest {
+        version: 1,
+        session_id: "s-1".into(),
+        participants: vec![],
+        events: vec![],
+        segments: chain.segments.clone(),
+        gaps: vec![],
+        started_at: start,
+        ended_at: start + chrono::Duration::seconds(6),
+        head: chain.head(),
+    };
+    let key = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
+    proof::sign_into(&dir, &manifest, &key).unwrap();
+    let signer = hex::encode(key.verifying_key().to_bytes());
+    let (ok, out) = tribuna(&["verify", dir.to_str().unwrap(), "--signer", &signer]);
+    assert!(
+        ok && out.contains("VÁLIDO / VALID") && out.contains("segments: 3"),
+        "{out}"
+    );
+    let seg = dir.join(proof::SEGMENTS).join("000001-client.webm");
+    let mut b = std::fs::read(&seg).unwrap();
+    b[0] ^= 0xff;
+    std::fs::write(&seg, b).unwrap();
+    let (ok, out) = tribuna(&["verify", dir.to_str().unwrap()]);
+    assert!(
+        !ok && out.contains("INVÁLIDO") && out.contains("segment 1 (000001-client.webm)"),
+        "{out}"
+    );
+}
