@@ -83,7 +83,7 @@ export function InvitesPage() {
           </p>
         )}
         <form noValidate onSubmit={onCreate} className="invite-form">
-          <fieldset className="role-choice">
+          <fieldset className="kind-choice">
             <legend>{t('invites.kind')}</legend>
             {(['client', 'lawyer'] as const).map((k) => (
               <label key={k} className="inline-option" htmlFor={`invite-kind-${k}`}>
