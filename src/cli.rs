@@ -53,6 +53,9 @@ enum Command {
         /// The server's signing key (hex) the bundle must be signed with.
         #[arg(long)]
         signer: Option<String>,
+        /// The timestamp authority's root certificate (PEM) to check manifest.tsr against.
+        #[arg(long)]
+        tsa_root: Option<PathBuf>,
     },
     /// The custody vault: key pairs, and sealing and opening files.
     Vault {
@@ -152,9 +155,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(settings).await,
-        Command::Verify { bundle, signer } => {
-            Ok(crate::vault_cli::verify(&bundle, signer.as_deref()))
-        }
+        Command::Verify {
+            bundle,
+            signer,
+            tsa_root,
+        } => Ok(crate::vault_cli::verify(
+            &bundle,
+            signer.as_deref(),
+            tsa_root.as_deref(),
+        )),
         Command::Vault { command } => crate::vault_cli::run(command_to_action(command)),
         Command::Openapi => {
             println!("{}", tribuna_api::openapi().to_pretty_json()?);

@@ -121,8 +121,8 @@ fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
 }
 
 /// `tribuna verify`: a report in Portuguese and English; exit 1 names the first problem.
-pub fn verify(bundle: &Path, signer: Option<&str>) -> ExitCode {
-    match tribuna_recorder::proof::verify(bundle, signer) {
+pub fn verify(bundle: &Path, signer: Option<&str>, tsa_root: Option<&Path>) -> ExitCode {
+    match tribuna_recorder::proof::verify(bundle, signer, tsa_root) {
         Ok(r) => {
             println!("VÁLIDO / VALID: {}", bundle.display());
             println!("  sessão / session: {}", r.session_id);
@@ -135,7 +135,7 @@ pub fn verify(bundle: &Path, signer: Option<&str>) -> ExitCode {
                 r.signer
             );
             println!("  encadeamento / chain head: {}", r.head);
-            println!("  carimbo de tempo RFC 3161 / timestamp: ainda não emitido pelo gravador / not yet issued by the recorder");
+            println!("  carimbo de tempo RFC 3161 / timestamp: {} (verificado contra a raiz dada / checked against the given root)", r.timestamp);
             ExitCode::SUCCESS
         }
         Err(problem) => {

@@ -3,6 +3,8 @@
 //! it. The recorder, the proofs and the verifier come with the Legal Mode issue.
 #![forbid(unsafe_code)]
 
+pub mod local_tsa;
 pub mod proof;
 pub mod seal;
+pub mod timestamp;
 pub mod vault;

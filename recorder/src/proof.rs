@@ -15,6 +15,8 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.sig";
 pub const SIGNER: &str = "signer.pub";
 pub const SEGMENTS: &str = "segments";
+/// The RFC 3161 timestamp response over manifest.json.
+pub const TIMESTAMP: &str = "manifest.tsr";
 /// The `prev` of the first segment entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -202,6 +204,10 @@ pub enum Problem {
     BrokenChain { index: u64 },
     #[error("o encadeamento não termina no 'head' do manifesto / the chain does not end at the manifest's head")]
     WrongHead,
+    #[error("carimbo de tempo inválido / invalid timestamp: {0}")]
+    BadTimestamp(String),
+    #[error("carimbo de tempo presente mas não verificado: informe a raiz da ACT com --tsa-root / timestamp present but unchecked: give the TSA root with --tsa-root")]
+    TimestampUnchecked,
     #[error("segmento {index}: termina antes de começar ou sobrepõe o anterior / segment {index}: ends before it starts or overlaps the previous one of its participant")]
     BadTimes { index: u64 },
 }
@@ -215,6 +221,8 @@ pub struct Report {
     pub gaps: usize,
     pub signer: String,
     pub head: String,
+    /// The timestamp authority's time for the manifest.
+    pub timestamp: String,
 }
 
 fn read(dir: &Path, name: &str) -> Result<Vec<u8>, Problem> {
@@ -230,7 +238,11 @@ fn hex_bytes<const N: usize>(text: &[u8], what: &str) -> Result<[u8; N], Problem
 /// Checks an opened bundle: the signature over the canonical manifest, every
 /// segment's size and SHA-256, the chain's order and links, and the head.
 /// `expected_signer` (hex), when given, must be the signing key.
-pub fn verify(dir: &Path, expected_signer: Option<&str>) -> Result<Report, Problem> {
+pub fn verify(
+    dir: &Path,
+    expected_signer: Option<&str>,
+    tsa_root: Option<&Path>,
+) -> Result<Report, Problem> {
     let bytes = read(dir, MANIFEST)?;
     let manifest: Manifest =
         serde_json::from_slice(&bytes).map_err(|e| Problem::Unreadable(e.to_string()))?;
@@ -284,6 +296,12 @@ pub fn verify(dir: &Path, expected_signer: Option<&str>) -> Result<Report, Probl
     if prev != manifest.head {
         return Err(Problem::WrongHead);
     }
+    if !dir.join(TIMESTAMP).exists() {
+        return Err(Problem::Missing(TIMESTAMP.to_owned()));
+    }
+    let root = tsa_root.ok_or(Problem::TimestampUnchecked)?;
+    let timestamp = crate::timestamp::verify(&dir.join(MANIFEST), &dir.join(TIMESTAMP), root)
+        .map_err(|e| Problem::BadTimestamp(e.to_string()))?;
     Ok(Report {
         session_id: manifest.session_id,
         segments: manifest.segments.len(),
@@ -291,6 +309,7 @@ pub fn verify(dir: &Path, expected_signer: Option<&str>) -> Result<Report, Probl
         gaps: manifest.gaps.len(),
         signer: signer_hex,
         head: manifest.head,
+        timestamp,
     })
 }
 
@@ -351,7 +370,18 @@ mod tests {
             head: chain.head(),
         };
         sign_into(dir, &manifest, key).unwrap();
+        stamp(dir);
         manifest
+    }
+
+    fn tsa() -> crate::local_tsa::LocalTsa {
+        crate::local_tsa::LocalTsa::create(&std::env::temp_dir().join("tribuna-test-tsa")).unwrap()
+    }
+
+    /// Timestamps the bundle's manifest with the local (test) TSA.
+    fn stamp(dir: &Path) {
+        let query = crate::timestamp::request(&std::fs::read(dir.join(MANIFEST)).unwrap()).unwrap();
+        std::fs::write(dir.join(TIMESTAMP), tsa().reply(&query).unwrap()).unwrap();
     }
 
     fn temp() -> std::path::PathBuf {
@@ -378,8 +408,15 @@ mod tests {
     fn an_intact_bundle_verifies() {
         let dir = temp();
         bundle(&dir, &key());
-        let report = verify(&dir, Some(&hex::encode(key().verifying_key().to_bytes()))).unwrap();
+        let report = verify(
+            &dir,
+            Some(&hex::encode(key().verifying_key().to_bytes())),
+            Some(&tsa().root()),
+        )
+        .unwrap();
         assert_eq!(report.segments, 4);
+        assert!(report.timestamp.ends_with("GMT"), "{}", report.timestamp);
+        assert_eq!(verify(&dir, None, None), Err(Problem::TimestampUnchecked));
     }
 
     #[test]
@@ -393,7 +430,7 @@ mod tests {
         b[10] ^= 1;
         std::fs::write(&seg, b).unwrap();
         assert_eq!(
-            verify(&dir, None),
+            verify(&dir, None, Some(&tsa().root())),
             Err(Problem::SegmentAltered {
                 index: 2,
                 file: "000002-client.webm".into()
@@ -404,7 +441,7 @@ mod tests {
         bundle(&dir, &k);
         std::fs::remove_file(dir.join(SEGMENTS).join("000001-lawyer.webm")).unwrap();
         assert_eq!(
-            verify(&dir, None),
+            verify(&dir, None, Some(&tsa().root())),
             Err(Problem::Missing("segments/000001-lawyer.webm".into()))
         );
         // Two segments' contents swapped.
@@ -418,7 +455,7 @@ mod tests {
         std::fs::write(&a, cb).unwrap();
         std::fs::write(&b, ca).unwrap();
         assert!(matches!(
-            verify(&dir, None),
+            verify(&dir, None, Some(&tsa().root())),
             Err(Problem::SegmentAltered { index: 0, .. })
         ));
         // The manifest altered (even re-canonicalized): the signature fails.
@@ -426,7 +463,10 @@ mod tests {
         let mut m = bundle(&dir, &k);
         m.participants[1].oab = Some("999999/RJ".into());
         std::fs::write(dir.join(MANIFEST), canonical(&m)).unwrap();
-        assert_eq!(verify(&dir, None), Err(Problem::BadSignature));
+        assert_eq!(
+            verify(&dir, None, Some(&tsa().root())),
+            Err(Problem::BadSignature)
+        );
         // Entries reordered and re-signed by someone else's key: the chain breaks first,
         // and a bundle signed by an unexpected key is refused when the key is named.
         let dir = temp();
@@ -434,10 +474,54 @@ mod tests {
         m.segments.swap(1, 2);
         let mallory = SigningKey::from_bytes(&[9u8; 32]);
         sign_into(&dir, &m, &mallory).unwrap();
-        assert_eq!(verify(&dir, None), Err(Problem::BrokenChain { index: 1 }));
         assert_eq!(
-            verify(&dir, Some(&hex::encode(k.verifying_key().to_bytes()))),
+            verify(&dir, None, Some(&tsa().root())),
+            Err(Problem::BrokenChain { index: 1 })
+        );
+        assert_eq!(
+            verify(
+                &dir,
+                Some(&hex::encode(k.verifying_key().to_bytes())),
+                Some(&tsa().root())
+            ),
             Err(Problem::UnexpectedSigner)
         );
+        // A timestamp of another manifest swapped in.
+        let (a, b) = (temp(), temp());
+        bundle(&a, &k);
+        let mut other = bundle(&b, &k);
+        other.session_id = "another".into();
+        sign_into(&b, &other, &k).unwrap();
+        stamp(&b);
+        std::fs::copy(b.join(TIMESTAMP), a.join(TIMESTAMP)).unwrap();
+        assert!(matches!(
+            verify(&a, None, Some(&tsa().root())),
+            Err(Problem::BadTimestamp(_))
+        ));
+        // A token from an authority the verifier does not trust.
+        let stranger = crate::local_tsa::LocalTsa::create(&temp().join("tsa")).unwrap();
+        assert!(matches!(
+            verify(&b, None, Some(&stranger.root())),
+            Err(Problem::BadTimestamp(_))
+        ));
+        std::fs::remove_file(b.join(TIMESTAMP)).unwrap();
+        assert_eq!(
+            verify(&b, None, Some(&tsa().root())),
+            Err(Problem::Missing(TIMESTAMP.into()))
+        );
+    }
+
+    #[tokio::test]
+    async fn the_manifest_is_stamped_over_http_by_the_configured_authority() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, tsa().router()).await.unwrap() });
+        let dir = temp();
+        bundle(&dir, &key());
+        let token = crate::timestamp::stamp(&url, &std::fs::read(dir.join(MANIFEST)).unwrap())
+            .await
+            .unwrap();
+        std::fs::write(dir.join(TIMESTAMP), token).unwrap();
+        assert!(verify(&dir, None, Some(&tsa().root())).is_ok());
     }
 }

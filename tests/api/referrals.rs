@@ -74,7 +74,7 @@ async fn revoked_expired_and_used_up_codes_are_not_visited(db: PgPool) {
     assert!(limited["link"]
         .as_str()
         .unwrap()
-        .ends_with(&format!("/register?invite={code}")));
+        .ends_with(&format!("/signup?invite={code}")));
     app.register_via("CLIENT", &app.visit(code).await).await;
     assert_eq!(
         app.anonymous()

@@ -139,17 +139,41 @@ fn tribuna_verify_passes_an_intact_bundle_and_names_the_altered_segment() {
     };
     let key = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
     proof::sign_into(&dir, &manifest, &key).unwrap();
+    let tsa_dir = std::env::temp_dir().join(format!("tribuna-tsa-{}", uuid::Uuid::new_v4()));
+    let tsa = tribuna_recorder::local_tsa::LocalTsa::create(&tsa_dir).unwrap();
+    let query =
+        tribuna_recorder::timestamp::request(&std::fs::read(dir.join(proof::MANIFEST)).unwrap())
+            .unwrap();
+    std::fs::write(dir.join(proof::TIMESTAMP), tsa.reply(&query).unwrap()).unwrap();
     let signer = hex::encode(key.verifying_key().to_bytes());
+    let root = tsa.root();
     let (ok, out) = tribuna(&["verify", dir.to_str().unwrap(), "--signer", &signer]);
     assert!(
-        ok && out.contains("VÁLIDO / VALID") && out.contains("segments: 3"),
+        !ok && out.contains("--tsa-root"),
+        "an unchecked timestamp is not VALID: {out}"
+    );
+    let (ok, out) = tribuna(&[
+        "verify",
+        dir.to_str().unwrap(),
+        "--signer",
+        &signer,
+        "--tsa-root",
+        root.to_str().unwrap(),
+    ]);
+    assert!(
+        ok && out.contains("VÁLIDO / VALID") && out.contains("segments: 3") && out.contains("GMT"),
         "{out}"
     );
     let seg = dir.join(proof::SEGMENTS).join("000001-client.webm");
     let mut b = std::fs::read(&seg).unwrap();
     b[0] ^= 0xff;
     std::fs::write(&seg, b).unwrap();
-    let (ok, out) = tribuna(&["verify", dir.to_str().unwrap()]);
+    let (ok, out) = tribuna(&[
+        "verify",
+        dir.to_str().unwrap(),
+        "--tsa-root",
+        root.to_str().unwrap(),
+    ]);
     assert!(
         !ok && out.contains("INVÁLIDO") && out.contains("segment 1 (000001-client.webm)"),
         "{out}"

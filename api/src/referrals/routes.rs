@@ -44,7 +44,7 @@ const SELECT: &str =
     "SELECT id, code, kind, max_uses, uses, expires_at, revoked_at, created_at FROM invite_codes";
 
 fn with_link(state: &AppState, mut i: Invite) -> Invite {
-    i.link = format!("{}/register?invite={}", state.settings.public_url, i.code);
+    i.link = format!("{}/signup?invite={}", state.settings.public_url, i.code);
     i
 }
 
