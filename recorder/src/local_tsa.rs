@@ -152,8 +152,13 @@ impl LocalTsa {
         self.dir.join("ca.pem")
     }
 
-    /// Answers one RFC 3161 request (DER) with a response (DER).
+    /// Answers one RFC 3161 request (DER) with a response (DER). One at a time:
+    /// `openssl ts -reply` reads and rewrites its serial-number file without locking.
     pub fn reply(&self, query: &[u8]) -> Result<Vec<u8>, TimestampError> {
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let scratch = Scratch::new()?;
         let (q, r) = (scratch.path().join("q.tsq"), scratch.path().join("r.tsr"));
         std::fs::write(&q, query)?;
