@@ -35,11 +35,12 @@ ensure_node() {
   fi
 }
 
-# Python packages the tests run as real servers (aiosmtpd: an SMTP server on loopback).
+# Python packages the tests run as real servers on loopback: aiosmtpd (SMTP) and
+# moto's server (an S3-compatible store).
 ensure_python_packages() {
-  python3 -c "import aiosmtpd" 2>/dev/null && return 0
-  log "installing aiosmtpd (pip)"
-  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+  python3 -c "import aiosmtpd" 2>/dev/null && command -v moto_server >/dev/null && return 0
+  log "installing aiosmtpd and moto[server] (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd "moto[server]"
 }
 
 ensure_web_client() {

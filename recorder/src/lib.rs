@@ -6,5 +6,6 @@
 pub mod local_tsa;
 pub mod proof;
 pub mod seal;
+pub mod store;
 pub mod timestamp;
 pub mod vault;
