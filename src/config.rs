@@ -43,6 +43,17 @@ impl Default for MailSettings {
     }
 }
 
+impl Default for SignalingSettings {
+    fn default() -> Self {
+        SignalingSettings {
+            token_secret: None,
+            public_url: None,
+            dev_rooms: false,
+            resume_window_seconds: 20,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SfuSettings {
@@ -124,7 +135,7 @@ impl Default for SessionSettings {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SignalingSettings {
     /// The secret that signs room tokens (32+ bytes); default: generated once and kept in the data directory.
@@ -133,6 +144,8 @@ pub struct SignalingSettings {
     pub public_url: Option<String>,
     /// Let any logged-in user into `dev-…` rooms (browser tests, trying the call page). Never in production.
     pub dev_rooms: bool,
+    /// How long a participant whose signaling connection dropped keeps its place and media.
+    pub resume_window_seconds: u64,
 }
 
 #[derive(Debug, Deserialize)]

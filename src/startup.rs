@@ -123,6 +123,9 @@ impl Application {
         db: PgPool,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
+        // Two TLS backends are linked (ring for Stripe and mail, aws-lc-rs through the S3
+        // SDK), so rustls cannot pick one by itself: use ring. Already installed is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = TcpListener::bind(settings.server.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
@@ -149,6 +152,9 @@ impl Application {
                 let clock = clock.clone();
                 Arc::new(move || clock.now())
             },
+            resume_window: Duration::from_secs(
+                settings.signaling.resume_window_seconds.clamp(1, 300),
+            ),
         };
         let state = AppState::new(db, api_settings(settings, addr), clock, services);
         let router = tribuna_api::router(state.clone())

@@ -122,7 +122,7 @@ async fn answer_offer(
     pc: &Arc<dyn PeerConnection>,
     gathered: &watch::Receiver<bool>,
     m: &Value,
-    out: &tokio::sync::Mutex<WsSink>,
+    out: &Sink,
 ) -> Option<()> {
     let offer = RTCSessionDescription::offer(m["sdp"].as_str()?.to_owned()).ok()?;
     pc.set_remote_description(offer).await.ok()?;
@@ -130,12 +130,81 @@ async fn answer_offer(
     pc.set_local_description(answer).await.ok()?;
     let sdp = local_sdp(pc, gathered).await;
     let reply = json!({"type": "subscribe_answer", "sdp": sdp}).to_string();
-    out.lock().await.send(Message::text(reply)).await.ok()
+    out.lock()
+        .await
+        .as_mut()?
+        .send(Message::text(reply))
+        .await
+        .ok()
+}
+
+/// The current signaling connection's sending half; `None` after `drop_signaling`.
+type Sink = Arc<tokio::sync::Mutex<Option<WsSink>>>;
+type WsStream = futures::stream::SplitStream<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+>;
+
+/// Reads server messages: answers subscribe offers (noting their ICE ufrag), queues the rest.
+fn spawn_reader(
+    mut stream: WsStream,
+    pc: Arc<dyn PeerConnection>,
+    gathered: watch::Receiver<bool>,
+    out: Sink,
+    inbox: mpsc::UnboundedSender<Value>,
+    offer_ufrags: Arc<Mutex<Vec<String>>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(Ok(frame)) = stream.next().await {
+            let Message::Text(t) = frame else { continue };
+            let m: Value = serde_json::from_str(t.as_str()).unwrap();
+            if m["type"] == "subscribe_offer" {
+                let ufrag = m["sdp"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:").map(str::to_owned));
+                offer_ufrags.lock().unwrap().extend(ufrag);
+                // Fails only while this peer is leaving (its connection closed): then stop.
+                if answer_offer(&pc, &gathered, &m, &out).await.is_none() {
+                    break;
+                }
+            } else {
+                let _ = inbox.send(m);
+            }
+        }
+    })
+}
+
+/// Opens a signaling connection and sends `join`; the first answer, and the socket if joined.
+async fn open_and_join(
+    ws_url: &str,
+    room: &str,
+    token: &str,
+    resume: bool,
+) -> Result<(Value, WsSink, WsStream), Refusal> {
+    let mut ws = raw_socket(ws_url).await;
+    ws.send(Message::text(
+        json!({"type": "join", "version": 1, "room": room, "token": token, "resume": resume})
+            .to_string(),
+    ))
+    .await
+    .unwrap();
+    let first = match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+        Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<Value>(t.as_str()).unwrap(),
+        other => panic!("no answer to join: {other:?}"),
+    };
+    if first["type"] != "joined" {
+        let mut r = refusal(&mut ws).await;
+        r.code = first["code"].as_str().unwrap_or_default().to_owned();
+        return Err(r);
+    }
+    let (sink, stream) = ws.split();
+    Ok((first, sink, stream))
 }
 
 pub struct TestPeer {
     pub identity: String,
-    sink: Arc<tokio::sync::Mutex<WsSink>>,
+    sink: Sink,
     /// Server messages other than subscribe offers, in order.
     pub inbox: mpsc::UnboundedReceiver<Value>,
     pub received: Received,
@@ -144,7 +213,12 @@ pub struct TestPeer {
     pub keyframe_requests: Arc<Mutex<Vec<(String, tokio::time::Instant)>>>,
     publish: Option<Arc<dyn PeerConnection>>,
     subscribe: Arc<dyn PeerConnection>,
+    subscribe_gathered: watch::Receiver<bool>,
     senders: Vec<tokio::task::JoinHandle<()>>,
+    reader: tokio::task::JoinHandle<()>,
+    inbox_tx: mpsc::UnboundedSender<Value>,
+    /// The ICE ufrag of every subscribe offer received, in order.
+    pub offer_ufrags: Arc<Mutex<Vec<String>>>,
 }
 
 /// A refused connection: the error frame's code and the close code.
@@ -193,43 +267,22 @@ pub async fn refusal(
 impl TestPeer {
     /// Connects, joins with `token`, and waits for `joined`.
     pub async fn join(ws_url: &str, room: &str, token: &str) -> Result<(TestPeer, Value), Refusal> {
-        let mut ws = raw_socket(ws_url).await;
-        ws.send(Message::text(
-            json!({"type": "join", "version": 1, "room": room, "token": token}).to_string(),
-        ))
-        .await
-        .unwrap();
-        let first = match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<Value>(t.as_str()).unwrap(),
-            other => panic!("no answer to join: {other:?}"),
-        };
-        if first["type"] != "joined" {
-            let mut r = refusal(&mut ws).await;
-            r.code = first["code"].as_str().unwrap_or_default().to_owned();
-            return Err(r);
-        }
+        let (first, sink, stream) = open_and_join(ws_url, room, token, false).await?;
         let identity = first["identity"].as_str().unwrap().to_owned();
-        let (sink, mut stream) = ws.split();
-        let sink = Arc::new(tokio::sync::Mutex::new(sink));
+        let sink: Sink = Arc::new(tokio::sync::Mutex::new(Some(sink)));
         let received: Received = Arc::default();
         let remotes: Remotes = Arc::default();
-        let (subscribe, sub_gathered) = peer(Some((received.clone(), remotes.clone()))).await;
+        let (subscribe, subscribe_gathered) = peer(Some((received.clone(), remotes.clone()))).await;
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
-        let (pc, out) = (subscribe.clone(), sink.clone());
-        tokio::spawn(async move {
-            while let Some(Ok(frame)) = stream.next().await {
-                let Message::Text(t) = frame else { continue };
-                let m: Value = serde_json::from_str(t.as_str()).unwrap();
-                if m["type"] == "subscribe_offer" {
-                    // Fails only while this peer is leaving (its connection closed): then stop.
-                    if answer_offer(&pc, &sub_gathered, &m, &out).await.is_none() {
-                        break;
-                    }
-                } else {
-                    let _ = inbox_tx.send(m);
-                }
-            }
-        });
+        let offer_ufrags: Arc<Mutex<Vec<String>>> = Arc::default();
+        let reader = spawn_reader(
+            stream,
+            subscribe.clone(),
+            subscribe_gathered.clone(),
+            sink.clone(),
+            inbox_tx.clone(),
+            offer_ufrags.clone(),
+        );
         Ok((
             TestPeer {
                 identity,
@@ -240,16 +293,55 @@ impl TestPeer {
                 keyframe_requests: Arc::default(),
                 publish: None,
                 subscribe,
+                subscribe_gathered,
                 senders: Vec::new(),
+                reader,
+                inbox_tx,
+                offer_ufrags,
             },
             first,
         ))
+    }
+
+    /// Cuts the signaling connection abruptly (no `leave`, no close frame), as a lost
+    /// network would; the media connections stay up.
+    pub async fn drop_signaling(&mut self) {
+        self.reader.abort();
+        if !self.reader.is_finished() {
+            let _ = (&mut self.reader).await;
+        }
+        self.sink.lock().await.take();
+    }
+
+    /// Opens a new signaling connection for the same peer and media connections;
+    /// `resume` asks to take over the earlier one. Returns the server's first answer.
+    pub async fn reconnect(
+        &mut self,
+        ws_url: &str,
+        room: &str,
+        token: &str,
+        resume: bool,
+    ) -> Result<Value, Refusal> {
+        self.drop_signaling().await;
+        let (first, sink, stream) = open_and_join(ws_url, room, token, resume).await?;
+        *self.sink.lock().await = Some(sink);
+        self.reader = spawn_reader(
+            stream,
+            self.subscribe.clone(),
+            self.subscribe_gathered.clone(),
+            self.sink.clone(),
+            self.inbox_tx.clone(),
+            self.offer_ufrags.clone(),
+        );
+        Ok(first)
     }
 
     pub async fn send(&self, message: Value) {
         self.sink
             .lock()
             .await
+            .as_mut()
+            .expect("signaling connected")
             .send(Message::text(message.to_string()))
             .await
             .unwrap();
@@ -429,7 +521,12 @@ impl TestPeer {
     }
 
     pub async fn leave(self) {
-        self.send(json!({"type": "leave"})).await;
+        if let Some(sink) = self.sink.lock().await.as_mut() {
+            let _ = sink
+                .send(Message::text(json!({"type": "leave"}).to_string()))
+                .await;
+        }
+        self.reader.abort();
         for s in &self.senders {
             s.abort();
         }

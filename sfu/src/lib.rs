@@ -24,6 +24,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use participant::{Participant, PeerTarget};
+
+/// A participant, its event receiver, and whether an earlier connection was resumed.
+pub type Joined = (
+    Arc<Participant>,
+    tokio::sync::mpsc::UnboundedReceiver<SfuEvent>,
+    bool,
+);
 pub use room::{ParticipantInfo, Room, TrackInfo};
 
 /// Where media flows and how peers are timed out.
@@ -160,20 +167,16 @@ impl Sfu {
         &self.config
     }
 
-    /// Joins `identity` to `room`; a previous connection of the same identity is replaced.
-    /// Events for this participant arrive on the returned receiver.
+    /// Joins `identity` to `room`. With `resume`, a participant of the same identity still
+    /// in its resume window is taken over (media untouched; the bool is true); otherwise a
+    /// previous connection of the same identity is replaced. Events arrive on the receiver.
     pub async fn join(
         self: &Arc<Self>,
         room: &str,
         identity: &str,
         display_name: &str,
-    ) -> Result<
-        (
-            Arc<Participant>,
-            tokio::sync::mpsc::UnboundedReceiver<SfuEvent>,
-        ),
-        SfuError,
-    > {
+        resume: bool,
+    ) -> Result<Joined, SfuError> {
         let room = {
             let mut rooms = self.rooms.lock().expect("rooms");
             rooms
@@ -182,12 +185,18 @@ impl Sfu {
                 .clone()
         };
         if let Some(previous) = room.participant(identity) {
+            if resume {
+                if let Some(events) = previous.reattach() {
+                    previous.resend_pending_offer().await;
+                    return Ok((previous, events, true));
+                }
+            }
             previous.close(LeaveReason::Replaced).await;
         }
         let (participant, events) =
             Participant::connect(self.clone(), room.clone(), identity, display_name).await?;
         room.admit(participant.clone()).await;
-        Ok((participant, events))
+        Ok((participant, events, false))
     }
 
     pub fn room(&self, name: &str) -> Option<Arc<Room>> {

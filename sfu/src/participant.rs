@@ -43,7 +43,10 @@ pub struct Participant {
     subscribe: Arc<dyn PeerConnection>,
     publish_gathered: watch::Receiver<bool>,
     subscribe_gathered: watch::Receiver<bool>,
-    events: mpsc::UnboundedSender<SfuEvent>,
+    /// Where this participant's events go: the current signaling connection.
+    events: Mutex<mpsc::UnboundedSender<SfuEvent>>,
+    /// Bumped whenever the signaling connection detaches or reattaches.
+    attachment: std::sync::atomic::AtomicU64,
     up_tracks: Mutex<Vec<Arc<UpTrack>>>,
     down_tracks: Mutex<HashMap<String, DownTrack>>,
     negotiation: tokio::sync::Mutex<Negotiation>,
@@ -193,7 +196,8 @@ impl Participant {
             subscribe,
             publish_gathered,
             subscribe_gathered,
-            events,
+            events: Mutex::new(events),
+            attachment: std::sync::atomic::AtomicU64::new(0),
             up_tracks: Mutex::new(Vec::new()),
             down_tracks: Mutex::new(HashMap::new()),
             negotiation: tokio::sync::Mutex::new(Negotiation::default()),
@@ -232,7 +236,51 @@ impl Participant {
     }
 
     pub(crate) fn notify(&self, event: SfuEvent) {
-        let _ = self.events.send(event);
+        let _ = self.events.lock().expect("events").send(event);
+    }
+
+    /// The signaling connection went away: the participant (and its media) stays for
+    /// `window`, to be resumed. True when nobody resumed it and it left now (`disconnected`);
+    /// false if it was resumed or had already left for another reason.
+    pub async fn detach(self: &Arc<Self>, window: Duration) -> bool {
+        let generation = self.attachment.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(window).await;
+        if self.attachment.load(Ordering::SeqCst) != generation {
+            return false;
+        }
+        self.close(LeaveReason::Disconnected).await
+    }
+
+    /// A new signaling connection takes over; events go to the returned receiver.
+    /// `None` if the participant has already left.
+    pub(crate) fn reattach(&self) -> Option<mpsc::UnboundedReceiver<SfuEvent>> {
+        if self.is_closed() {
+            return None;
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        *self.events.lock().expect("events") = tx;
+        self.attachment.fetch_add(1, Ordering::SeqCst);
+        Some(rx)
+    }
+
+    /// After a resume: a subscribe offer the lost connection never answered is sent again.
+    pub(crate) async fn resend_pending_offer(&self) {
+        if !self.negotiation.lock().await.awaiting_answer {
+            return;
+        }
+        if let Some(offer) = self.subscribe.local_description().await {
+            self.notify(SfuEvent::SubscribeOffer { sdp: offer.sdp });
+        }
+    }
+
+    /// Restarts ICE on the subscribe connection (the client's network changed):
+    /// a new offer with fresh credentials follows as `subscribe_offer`.
+    pub async fn restart_ice(self: &Arc<Self>) {
+        if let Err(e) = self.subscribe.restart_ice().await {
+            tracing::warn!(identity = %self.identity, error = %e, "ICE restart failed");
+            return;
+        }
+        self.renegotiate().await;
     }
 
     fn is_closed(&self) -> bool {
@@ -495,9 +543,10 @@ impl Participant {
     }
 
     /// Leaves the room: unpublishes, closes both connections, tells everyone why.
-    pub async fn close(self: &Arc<Self>, reason: LeaveReason) {
+    /// Closes the participant; false if it had already left.
+    pub async fn close(self: &Arc<Self>, reason: LeaveReason) -> bool {
         if self.closed.swap(true, Ordering::SeqCst) {
-            return;
+            return false;
         }
         tracing::info!(identity = %self.identity, room = %self.room.name(), reason = reason.as_str(), "participant leaves");
         self.room.remove(self, reason);
@@ -519,5 +568,6 @@ impl Participant {
         let _ = self.subscribe.close().await;
         self.notify(SfuEvent::Closed { reason });
         self.sfu.forget_if_empty(&self.room);
+        true
     }
 }

@@ -38,6 +38,9 @@ pub enum ClientMessage {
         version: u32,
         room: String,
         token: String,
+        /// Take over this participant's connection lost less than the resume window ago.
+        #[serde(default)]
+        resume: bool,
     },
     /// An offer for the publish connection (the browser's camera, microphone, screen).
     PublishOffer {
@@ -55,6 +58,9 @@ pub enum ClientMessage {
         kind: MediaKind,
         muted: bool,
     },
+    /// The network changed: restart ICE on the subscribe connection (the browser
+    /// restarts its publish connection itself with a new `publish_offer`).
+    RestartIce,
     Chat {
         text: String,
     },
@@ -101,6 +107,8 @@ pub enum ServerMessage {
         room: String,
         identity: String,
         legal_mode: bool,
+        /// An earlier connection of this participant was taken over: media went on.
+        resumed: bool,
         participants: Vec<ParticipantView>,
     },
     PublishAnswer {
@@ -185,7 +193,8 @@ mod tests {
             ClientMessage::Join {
                 version: 1,
                 room: "r".into(),
-                token: "t".into()
+                token: "t".into(),
+                resume: false,
             }
         );
         let cand: ClientMessage = serde_json::from_str(

@@ -39,6 +39,8 @@ pub struct Signaling {
     pub tokens: RoomTokenKey,
     pub observer: Arc<dyn RoomObserver>,
     pub now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    /// How long a participant whose signaling connection dropped stays, to be resumed.
+    pub resume_window: Duration,
 }
 
 /// How long a new connection has to send `join`.
@@ -91,7 +93,7 @@ fn token_refusal(e: RoomTokenError) -> (&'static str, u16) {
 }
 
 /// Waits for `join` and checks its token.
-async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, RoomGrant)> {
+async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, RoomGrant, bool)> {
     let first = match tokio::time::timeout(JOIN_TIMEOUT, socket.recv()).await {
         Ok(Some(Ok(Message::Text(t)))) => t,
         Ok(_) => return None,
@@ -106,12 +108,13 @@ async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, 
             return None;
         }
     };
-    let (room, token) = match serde_json::from_str::<ClientMessage>(first.as_str()) {
+    let (room, token, resume) = match serde_json::from_str::<ClientMessage>(first.as_str()) {
         Ok(ClientMessage::Join {
             version,
             room,
             token,
-        }) if version == VERSION => (room, token),
+            resume,
+        }) if version == VERSION => (room, token, resume),
         Ok(ClientMessage::Join { version, .. }) => {
             refuse(
                 socket,
@@ -134,7 +137,7 @@ async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, 
         }
     };
     match s.tokens.verify(&token, &room, (s.now)()) {
-        Ok(grant) => Some((room, grant)),
+        Ok(grant) => Some((room, grant, resume)),
         Err(e) => {
             let (code, close_code) = token_refusal(e.clone());
             refuse(socket, code, &e.to_string(), close_code).await;
@@ -144,12 +147,12 @@ async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, 
 }
 
 async fn connection(mut socket: WebSocket, s: Signaling) {
-    let Some((room, grant)) = authenticate(&mut socket, &s).await else {
+    let Some((room, grant, resume)) = authenticate(&mut socket, &s).await else {
         return;
     };
-    let (participant, mut events) = match s
+    let (participant, mut events, resumed) = match s
         .sfu
-        .join(&room, &grant.identity, &grant.display_name)
+        .join(&room, &grant.identity, &grant.display_name, resume)
         .await
     {
         Ok(joined) => joined,
@@ -165,7 +168,9 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
             return;
         }
     };
-    s.observer.joined(&room, &grant.identity, (s.now)());
+    if !resumed {
+        s.observer.joined(&room, &grant.identity, (s.now)());
+    }
     let others = participant
         .room()
         .participants()
@@ -177,6 +182,7 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
         room: room.clone(),
         identity: grant.identity.clone(),
         legal_mode: grant.legal_mode,
+        resumed,
         participants: others.collect(),
     };
     let (mut tx, mut rx) = socket.split();
@@ -184,17 +190,17 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
     let mut strikes = 0;
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     let mut last_heard = tokio::time::Instant::now();
-    let reason = loop {
+    let end = loop {
         tokio::select! {
             incoming = rx.next() => {
                 last_heard = tokio::time::Instant::now();
                 let frame = match incoming {
-                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break LeaveReason::Disconnected,
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break End::Dropped,
                     Some(Ok(Message::Text(t))) => t,
                     Some(Ok(Message::Binary(_))) => {
                         strikes += 1;
                         let _ = tx.send(text(&ServerMessage::error("bad_message", "messages are JSON text frames"))).await;
-                        if strikes >= MAX_STRIKES { break LeaveReason::Disconnected; }
+                        if strikes >= MAX_STRIKES { break End::Abusive; }
                         continue;
                     }
                     Some(Ok(_)) => continue,
@@ -202,7 +208,7 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
                 match handle(&participant, &grant, frame.as_str()).await {
                     Ok(Some(reply)) => { let _ = tx.send(text(&reply)).await; }
                     Ok(None) => {}
-                    Err(Handled::Leave) => break LeaveReason::Left,
+                    Err(Handled::Leave) => break End::Left,
                     Err(Handled::Refused(reply)) => { let _ = tx.send(text(&reply)).await; }
                     Err(Handled::Malformed(reply)) => {
                         strikes += 1;
@@ -210,45 +216,70 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
                         if strikes >= MAX_STRIKES {
                             let _ = tx.send(text(&ServerMessage::error("too_many_errors", "closing after repeated bad messages"))).await;
                             let _ = tx.send(Message::Close(Some(CloseFrame { code: close::PROTOCOL, reason: Utf8Bytes::from_static("too_many_errors") }))).await;
-                            break LeaveReason::Disconnected;
+                            break End::Abusive;
                         }
                     }
                 }
             }
             event = events.recv() => {
-                let Some(event) = event else { break LeaveReason::Disconnected };
+                let Some(event) = event else { break End::Superseded };
                 if let SfuEvent::Closed { reason } = event {
                     let _ = tx.send(text(&ServerMessage::Bye { reason: reason.as_str().to_owned() })).await;
                     let code = if reason == LeaveReason::Replaced { close::REPLACED } else { close::NORMAL };
                     let _ = tx.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason.as_str().to_owned()) }))).await;
-                    break reason;
+                    break End::Removed(reason);
                 }
                 if let Some(m) = translate(event) {
                     let _ = tx.send(text(&m)).await;
                 }
             }
             _ = keepalive.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT { break LeaveReason::Disconnected; }
+                if last_heard.elapsed() > SILENCE_LIMIT { break End::Dropped; }
                 let _ = tx.send(Message::Ping(Default::default())).await;
             }
         }
     };
-    participant.close(reason).await;
-    if reason == LeaveReason::Left {
-        let _ = tx
-            .send(text(&ServerMessage::Bye {
-                reason: "left".into(),
-            }))
-            .await;
-        let _ = tx
-            .send(Message::Close(Some(CloseFrame {
-                code: close::NORMAL,
-                reason: Utf8Bytes::from_static("left"),
-            })))
-            .await;
+    let left = match end {
+        End::Left => {
+            participant.close(LeaveReason::Left).await;
+            let _ = tx
+                .send(text(&ServerMessage::Bye {
+                    reason: "left".into(),
+                }))
+                .await;
+            let _ = tx
+                .send(Message::Close(Some(CloseFrame {
+                    code: close::NORMAL,
+                    reason: Utf8Bytes::from_static("left"),
+                })))
+                .await;
+            Some("left")
+        }
+        End::Abusive => {
+            participant.close(LeaveReason::Disconnected).await;
+            Some("disconnected")
+        }
+        // The media may well still flow: wait for the client to come back.
+        End::Dropped => participant
+            .detach(s.resume_window)
+            .await
+            .then_some("disconnected"),
+        // Another connection resumed this participant; it carries on.
+        End::Superseded => None,
+        End::Removed(reason) => Some(reason.as_str()),
+    };
+    if let Some(reason) = left {
+        s.observer.left(&room, &grant.identity, reason, (s.now)());
     }
-    s.observer
-        .left(&room, &grant.identity, reason.as_str(), (s.now)());
+}
+
+/// How a signaling connection ended.
+enum End {
+    Left,
+    Dropped,
+    Abusive,
+    Superseded,
+    Removed(LeaveReason),
 }
 
 enum Handled {
@@ -323,6 +354,10 @@ async fn handle(
                 return Err(bad("bad_chat", "a chat message is 1 to 2000 characters"));
             }
             p.room().chat(p, text);
+            Ok(None)
+        }
+        ClientMessage::RestartIce => {
+            p.restart_ice().await;
             Ok(None)
         }
         ClientMessage::Ping => Ok(Some(ServerMessage::Pong)),

@@ -26,11 +26,11 @@ fn grant(room: &str, identity: &str) -> RoomGrant {
 }
 
 impl TestApp {
-    fn ws_url(&self) -> String {
+    pub(crate) fn ws_url(&self) -> String {
         format!("{}/ws", self.url.replacen("http://", "ws://", 1))
     }
 
-    fn token(&self, room: &str, identity: &str) -> String {
+    pub(crate) fn token(&self, room: &str, identity: &str) -> String {
         self.state.services.room_tokens.mint(
             &grant(room, identity),
             Utc::now(),
@@ -38,7 +38,7 @@ impl TestApp {
         )
     }
 
-    async fn peer(&self, room: &str, identity: &str) -> TestPeer {
+    pub(crate) async fn peer(&self, room: &str, identity: &str) -> TestPeer {
         TestPeer::join(&self.ws_url(), room, &self.token(room, identity))
             .await
             .expect("joins")
@@ -47,7 +47,7 @@ impl TestApp {
 }
 
 /// Every payload is exactly what the sender wrote: `sender:track:n`, in increasing n.
-fn assert_intact(payloads: &[String], sender: &str, track: &str) {
+pub(crate) fn assert_intact(payloads: &[String], sender: &str, track: &str) {
     let mut last = None;
     for p in payloads {
         let n: u32 = p

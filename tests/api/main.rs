@@ -4,6 +4,7 @@
 mod access_matrix;
 mod audit;
 mod auth;
+mod call_resume;
 mod calls;
 mod constraints;
 mod conventions;
