@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde::Serialize;
 use webrtc::peer_connection::{PeerConnection, RTCStatsReportEntry, StatsSelector};
 
@@ -71,6 +72,18 @@ pub struct RoomStats {
     pub participants: Vec<ParticipantStats>,
 }
 
+/// webrtc 0.21 reports inbound jitter in RTP timestamp units (the receiver report's
+/// field, cast), though its documentation says seconds: convert with the clock rate of our
+/// codecs (90 kHz video, 48 kHz Opus).
+fn jitter_ms(jitter: f64, kind: RtpCodecKind) -> f64 {
+    let clock_rate = if kind == RtpCodecKind::Audio {
+        48_000.0
+    } else {
+        90_000.0
+    };
+    jitter / clock_rate * 1000.0
+}
+
 pub async fn link(pc: &dyn PeerConnection) -> LinkStats {
     let report = pc.get_stats(Instant::now(), StatsSelector::None).await;
     let mut s = LinkStats::default();
@@ -79,7 +92,10 @@ pub async fn link(pc: &dyn PeerConnection) -> LinkStats {
         match entry {
             RTCStatsReportEntry::InboundRtp(i) => {
                 s.packets_lost += i.received_rtp_stream_stats.packets_lost;
-                s.jitter_ms = s.jitter_ms.max(i.received_rtp_stream_stats.jitter * 1000.0);
+                let received = &i.received_rtp_stream_stats;
+                s.jitter_ms = s
+                    .jitter_ms
+                    .max(jitter_ms(received.jitter, received.rtp_stream_stats.kind));
                 s.nacks += u64::from(i.nack_count);
                 s.plis += u64::from(i.pli_count);
             }
@@ -112,6 +128,13 @@ pub fn kbps(bytes_now: u64, before: Option<(u64, Instant)>, now: Instant) -> f64
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn jitter_in_timestamp_units_becomes_milliseconds_by_the_kinds_clock() {
+        assert_eq!(jitter_ms(900.0, RtpCodecKind::Video), 10.0);
+        assert_eq!(jitter_ms(480.0, RtpCodecKind::Audio), 10.0);
+        assert_eq!(jitter_ms(0.0, RtpCodecKind::Audio), 0.0);
+    }
 
     #[test]
     fn bitrate_is_bytes_over_the_interval() {

@@ -142,6 +142,40 @@ test('two people join a room through the device check and receive each other wit
   expect(pageProblems(bruno)).toEqual([]);
 });
 
+const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
+const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
+
+test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)('an admin sees the call live: both participants, their packets rising', async () => {
+  const { context, page } = await newPage(browser);
+  contexts.push(context);
+  await page.goto('/admin/calls');
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
+  await page.getByLabel('Senha').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.waitForURL((u) => u.pathname === '/admin/calls');
+  const section = page.getByRole('region', { name: `Sala ${room}` }).first();
+  await section.waitFor();
+  const row = (id: string) => section.locator('tr', { hasText: id });
+  await row(anaId).waitFor();
+  await row(brunoId).waitFor();
+  const sent = async (id: string) => Number((await row(id).getByTestId('packets').innerText()).split('/')[0]?.trim());
+  const first = await sent(anaId);
+  expect(first).toBeGreaterThan(0);
+  // The page refreshes itself: Ana's forwarded packets keep rising.
+  await page.waitForFunction(
+    ([id, before]) => {
+      const rows = Array.from(document.querySelectorAll('tr')).filter((tr) => tr.textContent?.includes(id as string));
+      const cell = rows[0]?.querySelector('[data-testid=packets]');
+      return Number(cell?.textContent?.split('/')[0]?.trim()) > (before as number);
+    },
+    [anaId, first] as const,
+    { timeout: 15_000 },
+  );
+  await screenshot(page, 'admin-calls');
+  expect(pageProblems(page)).toEqual([]);
+});
+
 test('a third joins and leaves; the first two keep receiving each other', async () => {
   const c = await person(names.carla, PHONE);
   await join(c.page, 'call-device-check-phone');

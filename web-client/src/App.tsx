@@ -12,6 +12,7 @@ import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/admin/AuditPage';
 import { AdminPayoutsPage } from './pages/admin/PayoutsPage';
 import { RecordingsPage } from './pages/admin/RecordingsPage';
+import { CallsPage } from './pages/admin/CallsPage';
 import { AdminReviewsPage } from './pages/admin/ReviewsPage';
 import { SupportQueuePage } from './pages/admin/SupportQueuePage';
 import { SupportPage, TicketPage } from './pages/client/SupportPage';
@@ -61,6 +62,7 @@ const PAGES: Record<string, ComponentType> = {
   '/admin/support': SupportQueuePage,
   '/admin/payouts': AdminPayoutsPage,
   '/admin/recordings': RecordingsPage,
+  '/admin/calls': CallsPage,
 };
 
 /** Pages below a section (reached from it, not from the sidebar). Stripe sends the browser

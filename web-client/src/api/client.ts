@@ -479,7 +479,7 @@ export class ApiClient {
     return this.request('GET', '/api/admin/recordings');
   }
 
-  liveCalls(): Promise<unknown> {
+  liveCalls(): Promise<LiveRoom[]> {
     return this.request('GET', '/api/admin/calls');
   }
 
@@ -491,3 +491,32 @@ export class ApiClient {
 
 /** The app's client: same origin as the page. */
 export const api = new ApiClient();
+
+/** One room of `GET /api/admin/calls` (the SFU's own statistics, see sfu/src/stats.rs). */
+export interface LiveRoom {
+  room: string;
+  participants: {
+    identity: string;
+    published: LiveTrack[];
+    subscribed: LiveTrack[];
+    bitrate_in_kbps: number;
+    bitrate_out_kbps: number;
+    publish_link: LiveLink;
+    subscribe_link: LiveLink;
+  }[];
+}
+
+export interface LiveTrack {
+  track_id: string;
+  kind: string;
+  packets: number;
+  bytes: number;
+  queue_drops: number;
+}
+
+export interface LiveLink {
+  packets_lost: number;
+  jitter_ms: number;
+  rtt_ms?: number | null;
+  nacks: number;
+}

@@ -81,6 +81,8 @@ export const en: Record<MessageKey, string> = {
   'section.admin.payouts.desc': 'Record payouts made to lawyers and partners.',
   'section.admin.audit': 'Audit',
   'section.admin.audit.desc': 'The hash-chained audit log and its verification.',
+  'section.admin.calls': 'Calls',
+  'section.admin.calls.desc': 'Calls in progress and each participant’s quality, as the server measures it.',
   'section.admin.recordings': 'Recordings',
   'section.admin.recordings.desc': 'Access to sealed Legal Mode recordings, with a recorded reason.',
 

@@ -81,6 +81,8 @@ export const ptBR = {
   'section.admin.payouts.desc': 'Registrar os repasses pagos a advogados e parceiros.',
   'section.admin.audit': 'Auditoria',
   'section.admin.audit.desc': 'O log de auditoria encadeado por hash e a verificação da cadeia.',
+  'section.admin.calls': 'Chamadas',
+  'section.admin.calls.desc': 'Chamadas em andamento e a qualidade de cada participante, medida pelo servidor.',
   'section.admin.recordings': 'Gravações',
   'section.admin.recordings.desc': 'Acesso às gravações lacradas do Modo Jurídico, com motivo registrado.',
 

@@ -49,6 +49,7 @@ export const SECTIONS: Record<Role, readonly Section[]> = {
     section('/admin/reviews', 'admin.reviews', true),
     section('/admin/support', 'admin.support', true),
     section('/admin/payouts', 'admin.payouts', true),
+    section('/admin/calls', 'admin.calls', true),
     section('/admin/audit', 'admin.audit', true),
     section('/admin/recordings', 'admin.recordings', true),
   ],
