@@ -272,7 +272,9 @@ test('on a phone the call fits the screen', async () => {
   expect(await bruno.evaluate(() => document.activeElement?.id)).toBe('call-chat-button');
 });
 
-test('a dropped signaling connection reconnects by itself, and media flows again', async () => {
+test('a dropped signaling connection is resumed: the same peer connections carry on', async () => {
+  const before = await receivedFrom(bruno, anaId);
+  expect(before.frames).toBeGreaterThan(0);
   // Cut Bruno's signaling connection at both ends, as a network change or a proxy would.
   const cut = brunoSignaling!;
   await cut.page.close({ code: 1011, reason: 'cut by the test' });
@@ -281,7 +283,11 @@ test('a dropped signaling connection reconnects by itself, and media flows again
   await screenshot(bruno, 'call-reconnecting');
   await bruno.getByText('Conectado', { exact: true }).waitFor({ timeout: 20_000 });
   expect(brunoSignaling).not.toBe(cut);
-  // A new ticket, a new join: both sides receive again.
+  // A new ticket and a join with resume: the server hands the participant back, so the
+  // browser keeps its peer connections — their counters go on from where they were, where
+  // new connections would start again from zero.
+  const after = await receivedFrom(bruno, anaId);
+  expect(after.frames).toBeGreaterThanOrEqual(before.frames);
   await Promise.all([waitForMedia(bruno, anaId, 10_000), waitForMedia(ana, brunoId, 10_000)]);
   const first = await receivedFrom(ana, brunoId);
   await ana.waitForTimeout(2000);

@@ -19,6 +19,7 @@ import {
   CLOSE,
   encode,
   joinMessage,
+  resumableClose,
   muteMessage,
   parseServerMessage,
   publishOfferMessage,
@@ -44,6 +45,9 @@ const VIDEO_IDLE_MS = 3000;
 const ANSWER_TIMEOUT_MS = 15_000;
 /** How long a leave waits for the server's bye before closing anyway. */
 const LEAVE_GRACE_MS = 1000;
+/** How long a lost connection's peer connections are kept for a resume (the server keeps
+ *  the participant for 20 s by default). */
+const RESUME_WINDOW_MS = 15_000;
 
 const RTC_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 
@@ -109,6 +113,8 @@ interface Connection {
   trackByMid: Map<string, string>;
   lastHeard: number;
   closed: boolean;
+  /** Set while the WebSocket is lost but the peer connections are kept: resume before then. */
+  resumeBy: number | null;
 }
 
 const emptyMedia = (): MediaView => ({
@@ -135,6 +141,8 @@ export class CallSession {
   private readonly wanted: { audio: boolean; video: boolean };
   private mediaStopped = false;
   private conn: Connection | null = null;
+  /** A connection whose WebSocket dropped, its peer connections kept for a resume. */
+  private suspended: Connection | null = null;
   /** Bumped for each connection attempt: late results of an older one are dropped. */
   private attemptId = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -206,6 +214,7 @@ export class CallSession {
         this.schedule(reconnectDelay(phase.attempt), () => void this.connect());
         break;
       case 'waiting':
+        this.discardSuspended();
         this.dropConnection();
         this.schedule(waitDelay(phase.opensAt, Date.now()), () => this.dispatch({ type: 'start' }));
         break;
@@ -214,6 +223,7 @@ export class CallSession {
         break;
       case 'left':
         this.clearTimer();
+        this.discardSuspended();
         if (phase.reason === 'self') this.sayGoodbye();
         else this.dropConnection();
         // Out of the call, the camera and microphone go off (they reopen on a rejoin).
@@ -221,6 +231,7 @@ export class CallSession {
         break;
       case 'failed':
         this.clearTimer();
+        this.discardSuspended();
         this.dropConnection();
         this.stopLocalMedia();
         break;
@@ -283,6 +294,7 @@ export class CallSession {
     this.clearTimer();
     this.stopTimers();
     this.dropConnection();
+    this.discardSuspended();
     this.stopLocalMedia();
     this.listeners.clear();
   }
@@ -379,7 +391,8 @@ export class CallSession {
       this.dispatch({ type: 'closed', code: 1006 });
       return;
     }
-    const conn: Connection = {
+    const prior = this.takeSuspended();
+    const conn: Connection = prior ? Object.assign(prior, { ws, lastHeard: Date.now() }) : {
       ws,
       publish: null,
       subscribe: null,
@@ -390,11 +403,12 @@ export class CallSession {
       trackByMid: new Map(),
       lastHeard: Date.now(),
       closed: false,
+      resumeBy: null,
     };
     this.conn = conn;
     ws.onopen = () => {
       conn.lastHeard = Date.now();
-      this.sendOn(conn, joinMessage(ticket.room, ticket.token));
+      this.sendOn(conn, joinMessage(ticket.room, ticket.token, prior !== null));
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (conn !== this.conn) return;
@@ -405,7 +419,7 @@ export class CallSession {
     ws.onclose = (ev: CloseEvent) => {
       if (conn !== this.conn) return;
       this.log(`signaling closed ${ev.code} ${ev.reason}`);
-      this.closeConnection(conn);
+      this.suspend(conn, ev.code);
       this.conn = null;
       this.dispatch({ type: 'closed', code: ev.code });
     };
@@ -415,7 +429,15 @@ export class CallSession {
     this.dispatch({ type: 'message', message: m });
     switch (m.type) {
       case 'joined':
-        this.openPeers(conn);
+        if (conn.resumeBy !== null && m.resumed) {
+          // The server kept our participant: the same peer connections carry on.
+          this.log('signaling resumed');
+          this.refreshRemote(conn);
+        } else {
+          if (conn.resumeBy !== null) this.closePeers(conn);
+          this.openPeers(conn);
+        }
+        conn.resumeBy = null;
         this.resendMutes();
         break;
       case 'publish_answer':
@@ -478,6 +500,7 @@ export class CallSession {
       };
       pc.onconnectionstatechange = () => {
         this.log(`${target} connection ${pc.connectionState}`);
+        if (pc.connectionState === 'failed' && conn === this.suspended) this.discardSuspended();
         if (pc.connectionState === 'failed' && conn === this.conn) {
           // Start over with a new connection; the server replaces our old participant.
           this.conn = null;
@@ -606,7 +629,7 @@ export class CallSession {
       // Half-open: the browser may not notice for minutes. Give up on it ourselves.
       this.log('signaling went silent');
       this.conn = null;
-      this.closeConnection(conn, CLOSE.STALE);
+      this.suspend(conn, CLOSE.STALE);
       this.dispatch({ type: 'closed', code: CLOSE.STALE });
       return;
     }
@@ -663,6 +686,59 @@ export class CallSession {
   }
 
   // --- tearing down ----------------------------------------------------------------------------
+
+  /** A lost WebSocket: keep the peer connections for a resume when the server may still hold
+   *  our participant (and no publish negotiation was cut in half); otherwise close it all. */
+  private suspend(conn: Connection, code: number): void {
+    const live = (pc: RTCPeerConnection | null) => pc !== null && pc.connectionState !== 'failed' && pc.connectionState !== 'closed';
+    if (conn.closed || !resumableClose(code) || conn.answer || !live(conn.publish) || !live(conn.subscribe)) {
+      this.closeConnection(conn, code === CLOSE.STALE ? CLOSE.STALE : CLOSE.NORMAL);
+      return;
+    }
+    if (this.suspended !== conn) this.discardSuspended();
+    conn.ws.onmessage = null;
+    conn.ws.onclose = null;
+    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) {
+      try {
+        conn.ws.close(CLOSE.STALE);
+      } catch {
+        // Already closing.
+      }
+    }
+    // A failed resume attempt keeps the first deadline: the server's window does not move.
+    conn.resumeBy ??= Date.now() + RESUME_WINDOW_MS;
+    this.suspended = conn;
+  }
+
+  /** The suspended connection, if it may still be resumed. */
+  private takeSuspended(): Connection | null {
+    const conn = this.suspended;
+    this.suspended = null;
+    if (!conn) return null;
+    if (conn.closed || conn.resumeBy === null || Date.now() > conn.resumeBy) {
+      this.closeConnection(conn);
+      return null;
+    }
+    return conn;
+  }
+
+  private discardSuspended(): void {
+    const conn = this.suspended;
+    this.suspended = null;
+    if (conn) this.closeConnection(conn);
+  }
+
+  /** Closes a connection's peer connections (a resume the server refused), keeping its WebSocket. */
+  private closePeers(conn: Connection): void {
+    conn.publish?.close();
+    conn.subscribe?.close();
+    conn.publish = null;
+    conn.subscribe = null;
+    conn.screen = null;
+    conn.trackByMid = new Map();
+    conn.publishChain = Promise.resolve();
+    conn.subscribeChain = Promise.resolve();
+  }
 
   private closeConnection(conn: Connection, code: number = CLOSE.NORMAL): void {
     if (conn.closed) return;

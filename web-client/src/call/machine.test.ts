@@ -18,7 +18,7 @@ function run(events: CallEvent[], from: CallState = initialCallState): CallState
 }
 const msg = (message: ServerMessage): CallEvent => ({ type: 'message', message });
 const joined = (participants: Extract<ServerMessage, { type: 'joined' }>['participants'] = [], legal = false): CallEvent =>
-  msg({ type: 'joined', version: 1, room: 'dev-x', identity: ANA, legal_mode: legal, participants });
+  msg({ type: 'joined', version: 1, room: 'dev-x', identity: ANA, legal_mode: legal, resumed: false, participants });
 const closed = (code: number): CallEvent => ({ type: 'closed', code });
 const brunoTracks = [
   { track_id: `${BRUNO}/a`, kind: 'audio', mime_type: 'audio/opus' },

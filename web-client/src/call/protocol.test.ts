@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   candidateMessage,
+  CLOSE,
   CHAT_MAX,
   chatMessage,
   chatText,
   encode,
   isScreenTrack,
   joinMessage,
+  resumableClose,
   muteMessage,
   parseServerMessage,
   publishOfferMessage,
@@ -18,6 +20,7 @@ import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
 describe('messages to the server', () => {
   it('are in the documented shape', () => {
     expect(encode(joinMessage('6f1c', 'eyJ'))).toBe('{"type":"join","version":1,"room":"6f1c","token":"eyJ"}');
+    expect(encode(joinMessage('6f1c', 'eyJ', true))).toBe('{"type":"join","version":1,"room":"6f1c","token":"eyJ","resume":true}');
     expect(publishOfferMessage('v=0\r\n')).toEqual({ type: 'publish_offer', sdp: 'v=0\r\n' });
     expect(subscribeAnswerMessage('v=0\r\n')).toEqual({ type: 'subscribe_answer', sdp: 'v=0\r\n' });
     expect(encode(muteMessage('audio', true))).toBe('{"type":"mute","kind":"audio","muted":true}');
@@ -58,8 +61,11 @@ describe('messages from the server', () => {
       room: 'r',
       identity: 'c3',
       legal_mode: true,
+      resumed: false,
       participants,
     });
+    const resumed = parseServerMessage(JSON.stringify({ type: 'joined', version: 1, room: 'r', identity: 'c3', legal_mode: false, resumed: true, participants: [] }));
+    expect(resumed).toMatchObject({ type: 'joined', resumed: true });
     const samples: unknown[] = [
       { type: 'publish_answer', sdp: 'v=0' },
       { type: 'subscribe_offer', sdp: 'v=0' },
@@ -170,5 +176,18 @@ describe('the tracks of a subscribe offer', () => {
 
   it('reads the SDP of the labelled offer too', () => {
     expect(sectionTracks(labelScreenSection(OFFER, '2')).map((s) => s.trackId)).toEqual(['aud-1', 'cam-1', 'screen-scr-1']);
+  });
+});
+
+describe('which closes may be resumed', () => {
+  it('lost connections yes, endings and refusals no', () => {
+    expect(resumableClose(1006)).toBe(true);
+    expect(resumableClose(1011)).toBe(true);
+    expect(resumableClose(1001)).toBe(true);
+    expect(resumableClose(CLOSE.STALE)).toBe(true);
+    expect(resumableClose(CLOSE.NORMAL)).toBe(false);
+    expect(resumableClose(4409)).toBe(false);
+    expect(resumableClose(4401)).toBe(false);
+    expect(resumableClose(4503)).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ export interface CandidateJson {
 }
 
 export type ClientMessage =
-  | { type: 'join'; version: number; room: string; token: string }
+  | { type: 'join'; version: number; room: string; token: string; resume?: boolean }
   | { type: 'publish_offer'; sdp: string }
   | { type: 'subscribe_answer'; sdp: string }
   | { type: 'candidate'; target: Target; candidate: CandidateJson }
@@ -42,7 +42,7 @@ export type ClientMessage =
 export type LeaveReason = 'left' | 'disconnected' | 'connection_failed' | 'replaced';
 
 export type ServerMessage =
-  | { type: 'joined'; version: number; room: string; identity: string; legal_mode: boolean; participants: ParticipantView[] }
+  | { type: 'joined'; version: number; room: string; identity: string; legal_mode: boolean; resumed: boolean; participants: ParticipantView[] }
   | { type: 'publish_answer'; sdp: string }
   | { type: 'subscribe_offer'; sdp: string }
   | { type: 'participant_joined'; participant: ParticipantView }
@@ -70,8 +70,18 @@ export const CLOSE = {
 
 // --- building ------------------------------------------------------------------------------
 
-export function joinMessage(room: string, token: string): ClientMessage {
-  return { type: 'join', version: PROTOCOL_VERSION, room, token };
+/** With `resume`, the server may hand us back our participant (and its media) from a
+ *  connection that dropped moments ago. */
+export function joinMessage(room: string, token: string, resume = false): ClientMessage {
+  const m: ClientMessage = { type: 'join', version: PROTOCOL_VERSION, room, token };
+  return resume ? { ...m, resume: true } : m;
+}
+
+/** Whether a signaling connection closed with `code` may be resumed: it was lost (a network
+ *  drop, a proxy, our own stale-connection close), not ended or refused by the server. */
+export function resumableClose(code: number): boolean {
+  if (code === CLOSE.STALE) return true;
+  return code !== CLOSE.NORMAL && !(code >= 4000 && code < 5000);
 }
 
 export function publishOfferMessage(sdp: string): ClientMessage {
@@ -153,6 +163,7 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
         room: s('room') ?? '',
         identity,
         legal_mode: v.legal_mode === true,
+        resumed: v.resumed === true,
         participants,
       };
     }
