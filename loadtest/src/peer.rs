@@ -347,6 +347,14 @@ impl TestPeer {
             .unwrap();
     }
 
+    /// The next inbox message, whatever its kind, within 10 s.
+    pub async fn expect_any(&mut self) -> Value {
+        tokio::time::timeout(Duration::from_secs(10), self.inbox.recv())
+            .await
+            .expect("no message")
+            .expect("inbox open")
+    }
+
     /// The next inbox message of `kind` (others are skipped), within 10 s.
     pub async fn expect(&mut self, kind: &str) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

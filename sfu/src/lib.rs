@@ -25,12 +25,16 @@ use std::time::Duration;
 
 pub use participant::{Participant, PeerTarget};
 
-/// A participant, its event receiver, and whether an earlier connection was resumed.
-pub type Joined = (
-    Arc<Participant>,
-    tokio::sync::mpsc::UnboundedReceiver<SfuEvent>,
-    bool,
-);
+/// A signaling connection's hold on a participant.
+pub struct Joined {
+    pub participant: Arc<Participant>,
+    /// The participant's events, for this connection.
+    pub events: tokio::sync::mpsc::UnboundedReceiver<SfuEvent>,
+    /// An earlier connection of this participant was taken over: media went on.
+    pub resumed: bool,
+    /// Which attachment this connection is (for `Participant::detach`).
+    pub attachment: u64,
+}
 pub use room::{ParticipantInfo, Room, TrackInfo};
 
 /// Where media flows and how peers are timed out.
@@ -186,9 +190,14 @@ impl Sfu {
         };
         if let Some(previous) = room.participant(identity) {
             if resume {
-                if let Some(events) = previous.reattach() {
+                if let Some((events, attachment)) = previous.reattach() {
                     previous.resend_pending_offer().await;
-                    return Ok((previous, events, true));
+                    return Ok(Joined {
+                        participant: previous,
+                        events,
+                        resumed: true,
+                        attachment,
+                    });
                 }
             }
             previous.close(LeaveReason::Replaced).await;
@@ -196,7 +205,12 @@ impl Sfu {
         let (participant, events) =
             Participant::connect(self.clone(), room.clone(), identity, display_name).await?;
         room.admit(participant.clone()).await;
-        Ok((participant, events, false))
+        Ok(Joined {
+            participant,
+            events,
+            resumed: false,
+            attachment: 0,
+        })
     }
 
     pub fn room(&self, name: &str) -> Option<Arc<Room>> {

@@ -45,7 +45,7 @@ pub struct Participant {
     subscribe_gathered: watch::Receiver<bool>,
     /// Where this participant's events go: the current signaling connection.
     events: Mutex<mpsc::UnboundedSender<SfuEvent>>,
-    /// Bumped whenever the signaling connection detaches or reattaches.
+    /// Even: held by the connection with that number; odd: detached, waiting for a resume.
     attachment: std::sync::atomic::AtomicU64,
     up_tracks: Mutex<Vec<Arc<UpTrack>>>,
     down_tracks: Mutex<HashMap<String, DownTrack>>,
@@ -239,28 +239,42 @@ impl Participant {
         let _ = self.events.lock().expect("events").send(event);
     }
 
-    /// The signaling connection went away: the participant (and its media) stays for
-    /// `window`, to be resumed. True when nobody resumed it and it left now (`disconnected`);
-    /// false if it was resumed or had already left for another reason.
-    pub async fn detach(self: &Arc<Self>, window: Duration) -> bool {
-        let generation = self.attachment.fetch_add(1, Ordering::SeqCst) + 1;
+    /// The signaling connection holding `attachment` went away: the participant (and its
+    /// media) stays for `window`, to be resumed. True when nobody resumed it and it left now
+    /// (`disconnected`); false if another connection had taken it over or it had already left.
+    pub async fn detach(self: &Arc<Self>, window: Duration, attachment: u64) -> bool {
+        let detached = attachment + 1;
+        if self
+            .attachment
+            .compare_exchange(attachment, detached, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return false;
+        }
         tokio::time::sleep(window).await;
-        if self.attachment.load(Ordering::SeqCst) != generation {
+        if self.attachment.load(Ordering::SeqCst) != detached {
             return false;
         }
         self.close(LeaveReason::Disconnected).await
     }
 
-    /// A new signaling connection takes over; events go to the returned receiver.
-    /// `None` if the participant has already left.
-    pub(crate) fn reattach(&self) -> Option<mpsc::UnboundedReceiver<SfuEvent>> {
+    /// A new signaling connection takes over; events go to the returned receiver. Also
+    /// returns the new attachment number. `None` if the participant has already left.
+    pub(crate) fn reattach(&self) -> Option<(mpsc::UnboundedReceiver<SfuEvent>, u64)> {
         if self.is_closed() {
             return None;
         }
         let (tx, rx) = mpsc::unbounded_channel();
-        *self.events.lock().expect("events") = tx;
-        self.attachment.fetch_add(1, Ordering::SeqCst);
-        Some(rx)
+        let mut events = self.events.lock().expect("events");
+        *events = tx;
+        // Under the events lock, so two resumes cannot interleave.
+        let previous = self
+            .attachment
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| {
+                Some(attached_after(a))
+            })
+            .expect("always updates");
+        Some((rx, attached_after(previous)))
     }
 
     /// After a resume: a subscribe offer the lost connection never answered is sent again.
@@ -569,5 +583,24 @@ impl Participant {
         self.notify(SfuEvent::Closed { reason });
         self.sfu.forget_if_empty(&self.room);
         true
+    }
+}
+
+/// The attachment number a resuming connection gets: the next even number, whether the
+/// previous connection was still attached (even) or had detached (odd).
+fn attached_after(attachment: u64) -> u64 {
+    (attachment | 1) + 1
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::attached_after;
+
+    #[test]
+    fn a_resume_always_gets_a_fresh_even_number() {
+        assert_eq!(attached_after(0), 2, "taking over a live connection");
+        assert_eq!(attached_after(1), 2, "resuming a detached one");
+        assert_eq!(attached_after(2), 4);
+        assert_eq!(attached_after(3), 4);
     }
 }

@@ -12,7 +12,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use futures::{SinkExt, StreamExt};
 use rtc::peer_connection::transport::RTCIceCandidateInit;
-use tribuna_sfu::{LeaveReason, Participant, PeerTarget, Sfu, SfuEvent};
+use tribuna_sfu::{Joined, LeaveReason, Participant, PeerTarget, Sfu, SfuEvent};
 
 use crate::protocol::{
     close, ClientMessage, ParticipantView, ServerMessage, Target, TrackView, MAX_MESSAGE_BYTES,
@@ -150,7 +150,12 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
     let Some((room, grant, resume)) = authenticate(&mut socket, &s).await else {
         return;
     };
-    let (participant, mut events, resumed) = match s
+    let Joined {
+        participant,
+        mut events,
+        resumed,
+        attachment,
+    } = match s
         .sfu
         .join(&room, &grant.identity, &grant.display_name, resume)
         .await
@@ -261,7 +266,7 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
         }
         // The media may well still flow: wait for the client to come back.
         End::Dropped => participant
-            .detach(s.resume_window)
+            .detach(s.resume_window, attachment)
             .await
             .then_some("disconnected"),
         // Another connection resumed this participant; it carries on.

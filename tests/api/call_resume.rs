@@ -143,3 +143,41 @@ async fn an_ice_restart_renews_credentials_and_media_goes_on(db: PgPool) {
     assert_intact(&got, "alice", "camera");
     alice.leave().await;
 }
+
+#[sqlx::test]
+async fn a_resume_while_the_old_connection_is_still_open_survives_its_late_close(db: PgPool) {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let app = TestApp::spawn_with(db, |s| s.signaling.resume_window_seconds = 1).await;
+    let mut alice = app.peer("resume-5", "alice").await;
+    let mut bob = app.peer("resume-5", "bob").await;
+    // A second socket takes bob over while the first is still up (a half-open connection).
+    let mut ws = tribuna_loadtest::peer::raw_socket(&app.ws_url()).await;
+    let join = serde_json::json!({"type": "join", "version": 1, "room": "resume-5",
+        "token": app.token("resume-5", "bob"), "resume": true});
+    ws.send(Message::text(join.to_string())).await.unwrap();
+    let Some(Ok(Message::Text(first))) = ws.next().await else {
+        panic!("no answer to the resume")
+    };
+    let joined: serde_json::Value = serde_json::from_str(first.as_str()).unwrap();
+    assert_eq!(joined["resumed"], true);
+    // Now the old socket closes: that must not start a countdown on the resumed participant.
+    bob.drop_signaling().await;
+    // Wait out twice the window on purpose, then prove bob is still there: his chat arrives
+    // and alice saw no departure before it.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    ws.send(Message::text(
+        serde_json::json!({"type": "chat", "text": "ainda aqui"}).to_string(),
+    ))
+    .await
+    .unwrap();
+    loop {
+        let m = alice.expect_any().await;
+        assert_ne!(m["type"], "participant_left", "{m}");
+        if m["type"] == "chat" {
+            assert_eq!(m["text"], "ainda aqui");
+            break;
+        }
+    }
+}
