@@ -123,8 +123,9 @@ impl Application {
         db: PgPool,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
-        // Two TLS backends are linked (ring for Stripe and mail, aws-lc-rs through the S3
-        // SDK), so rustls cannot pick one by itself: use ring. Already installed is fine.
+        // rustls uses ring everywhere (Stripe, mail, S3). Installed explicitly so that a crate
+        // linking a second backend (as aws-sdk-s3's default client did) cannot make rustls
+        // panic at the first TLS client. Already installed is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = TcpListener::bind(settings.server.bind)
             .await

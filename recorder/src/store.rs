@@ -57,8 +57,13 @@ pub enum Store {
 
 impl Store {
     pub fn s3(s: &S3Settings) -> Store {
+        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
         let mut config = aws_sdk_s3::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(https)
             .region(Region::new(s.region.clone()))
             .credentials_provider(Credentials::new(
                 &s.access_key,
