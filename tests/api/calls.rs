@@ -271,22 +271,7 @@ async fn a_booked_sessions_parties_meet_and_their_attendance_is_recorded(db: PgP
     let admin = app.admin().await;
     let lawyer = app.verified_lawyer(&admin, "5001", 20_000).await;
     let client = app.register("CLIENT").await;
-    let now = Utc::now();
-    let slot = app
-        .slots_between(
-            &lawyer,
-            now + chrono::Duration::days(2),
-            now + chrono::Duration::days(3),
-        )
-        .await[0];
-    let payment = app.paid_payment(&client, &lawyer).await;
-    let session: Value = app
-        .book(&client, &payment, slot)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let session_id = session["id"].as_str().unwrap().to_owned();
+    let (session_id, slot) = app.booked_session(&client, &lawyer).await;
     app.clock.set(slot - chrono::Duration::minutes(5));
 
     let mut peers = Vec::new();

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use serde_json::Value;
 use sqlx::PgPool;
 use tribuna_api::scheduling::worker;
 
@@ -78,21 +77,7 @@ async fn confirmations_reach_both_parties_by_smtp_with_the_invitation(db: PgPool
     let admin = app.admin().await;
     let lawyer = app.verified_lawyer(&admin, "6001", 20_000).await;
     let client = app.register("CLIENT").await;
-    let now = chrono::Utc::now();
-    let slot = app
-        .slots_between(
-            &lawyer,
-            now + chrono::Duration::days(2),
-            now + chrono::Duration::days(3),
-        )
-        .await[0];
-    let payment = app.paid_payment(&client, &lawyer).await;
-    let session: Value = app
-        .book(&client, &payment, slot)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (session_id, _) = app.booked_session(&client, &lawyer).await;
     let report = worker::tick(&app.state).await.unwrap();
     assert_eq!(report.messages_sent, 2);
     let mails = delivered(&smtp.maildir);
@@ -104,8 +89,7 @@ async fn confirmations_reach_both_parties_by_smtp_with_the_invitation(db: PgPool
             .expect("a message to each party");
         assert!(mail.contains("Subject: Consulta marcada"), "{mail}");
         assert!(
-            mail.contains("text/calendar")
-                && mail.contains(&format!("UID:{}@tribuna", session["id"].as_str().unwrap())),
+            mail.contains("text/calendar") && mail.contains(&format!("UID:{session_id}@tribuna")),
             "{mail}"
         );
     }
@@ -123,16 +107,7 @@ async fn an_unreachable_smtp_server_delays_messages_without_losing_them(db: PgPo
     let admin = app.admin().await;
     let lawyer = app.verified_lawyer(&admin, "6002", 20_000).await;
     let client = app.register("CLIENT").await;
-    let now = chrono::Utc::now();
-    let slot = app
-        .slots_between(
-            &lawyer,
-            now + chrono::Duration::days(2),
-            now + chrono::Duration::days(3),
-        )
-        .await[0];
-    let payment = app.paid_payment(&client, &lawyer).await;
-    app.book(&client, &payment, slot).await;
+    app.booked_session(&client, &lawyer).await;
     let report = worker::tick(&app.state).await.unwrap();
     assert_eq!(report.messages_sent, 0);
     let (waiting, failed_once): (i64, i64) = sqlx::query_as(

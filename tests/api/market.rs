@@ -192,9 +192,9 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// A paid session between `client` and `lawyer` that both attended and the worker completed.
-    /// Leaves the clock just after the session (within the review window).
-    pub async fn completed_session(&self, client: &Actor, lawyer: &Actor) -> String {
+    /// A session `client` paid for and booked at `lawyer`'s first free slot at least two days
+    /// ahead: its id and start.
+    pub async fn booked_session(&self, client: &Actor, lawyer: &Actor) -> (String, DateTime<Utc>) {
         let now = chrono::Utc::now();
         let slot = self
             .slots_between(
@@ -210,7 +210,13 @@ impl TestApp {
             .json()
             .await
             .unwrap();
-        let id = session["id"].as_str().unwrap().to_owned();
+        (session["id"].as_str().unwrap().to_owned(), slot)
+    }
+
+    /// A paid session between `client` and `lawyer` that both attended and the worker completed.
+    /// Leaves the clock just after the session (within the review window).
+    pub async fn completed_session(&self, client: &Actor, lawyer: &Actor) -> String {
+        let (id, slot) = self.booked_session(client, lawyer).await;
         let uuid = id.parse().unwrap();
         for who in [client.id, lawyer.id] {
             tribuna_api::scheduling::store::record_event(

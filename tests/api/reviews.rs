@@ -63,20 +63,10 @@ async fn reviews_need_a_completed_session_of_ones_own_within_the_window(db: PgPo
     let admin = app.admin().await;
     let lawyer = app.verified_lawyer(&admin, "7002", 20_000).await;
     let client = app.register("CLIENT").await;
-    let now = chrono::Utc::now();
-    let slot = app
-        .slots_between(&lawyer, now + Duration::days(2), now + Duration::days(3))
-        .await[0];
-    let payment = app.paid_payment(&client, &lawyer).await;
-    let scheduled: Value = app
-        .book(&client, &payment, slot)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (scheduled, _) = app.booked_session(&client, &lawyer).await;
     let res = client
         .post(
-            &format!("/api/sessions/{}/review", scheduled["id"].as_str().unwrap()),
+            &format!("/api/sessions/{scheduled}/review"),
             &json!({"rating": 5}),
         )
         .await;
