@@ -121,3 +121,27 @@ async fn the_openapi_document_and_docs_page_are_served(db: PgPool) {
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("swagger"));
 }
+
+#[sqlx::test]
+async fn absurd_page_numbers_give_empty_pages_not_errors(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "8801", 20_000).await;
+    let anyone = app.anonymous();
+    for page in ["9223372036854775807", "-3", "0"] {
+        let res = anyone.get(&format!("/api/lawyers?page={page}")).await;
+        assert_eq!(res.status(), 200, "directory page {page}");
+        let res = anyone
+            .get(&format!("/api/lawyers/{}/reviews?page={page}", lawyer.id))
+            .await;
+        assert_eq!(res.status(), 200, "reviews page {page}");
+    }
+    let far: Value = anyone
+        .get("/api/lawyers?page=9223372036854775807")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(far["items"].as_array().map(Vec::len), Some(0), "{far}");
+    assert_eq!(far["page"], 10_000);
+}

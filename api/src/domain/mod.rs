@@ -2,9 +2,11 @@
 
 mod account;
 pub mod lawyer;
+mod paging;
 
 pub use account::{DisplayName, Email, Password, Reason, Role, UserId};
 pub use lawyer::{Cents, Oab};
+pub use paging::Paging;
 
 /// A value that failed to parse into a domain type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::store::{self, DirectoryFilter, Lawyer, RatingSummary};
 use super::{slots_of, RATING_PRIOR_COUNT, RATING_PRIOR_MEAN};
 use crate::domain::lawyer::{service_fee, Cents};
+use crate::domain::Paging;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{PathParam, QueryParams};
 use crate::scheduling::slots::Slot;
@@ -147,8 +148,11 @@ async fn search(
             "sort is rating, price or soonest",
         ));
     }
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 50);
-    let page = q.page.unwrap_or(1).max(1);
+    let Paging {
+        page,
+        per_page,
+        offset,
+    } = Paging::new(q.page, q.per_page);
     let filter = DirectoryFilter {
         area: q.area,
         language: q.language,
@@ -173,7 +177,7 @@ async fn search(
     let total = ranked.len() as i64;
     let items = ranked
         .iter()
-        .skip(((page - 1) * per_page) as usize)
+        .skip(offset as usize)
         .take(per_page as usize)
         .map(|(l, n)| card(&state, l, *n))
         .collect();

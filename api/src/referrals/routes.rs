@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Only, Partners};
 use crate::domain::DomainError;
-use crate::error::{violated_constraint, ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, PathParam};
 use crate::state::AppState;
 
@@ -85,25 +85,23 @@ async fn create_invite(
         return Err(DomainError::new("expires_at", "must be in the future").into());
     }
     let mut tx = state.db.begin().await?;
+    // A code already taken is skipped without an error (which would abort the transaction)
+    // and another is drawn.
     let mut attempt = 0;
     let id: Uuid = loop {
-        let inserted = sqlx::query_scalar("INSERT INTO invite_codes (partner_id, code, kind, max_uses, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        let inserted: Option<Uuid> = sqlx::query_scalar("INSERT INTO invite_codes (partner_id, code, kind, max_uses, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ON CONSTRAINT invite_codes_code_unique DO NOTHING RETURNING id")
             .bind(caller.id.0)
             .bind(new_code())
             .bind(&b.kind)
             .bind(b.max_uses)
             .bind(b.expires_at)
             .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
+            .fetch_optional(&mut *tx)
+            .await?;
         match inserted {
-            Ok(id) => break id,
-            Err(e)
-                if violated_constraint(&e) == Some("invite_codes_code_unique") && attempt < 5 =>
-            {
-                attempt += 1
-            }
-            Err(e) => return Err(e.into()),
+            Some(id) => break id,
+            None if attempt < 5 => attempt += 1,
+            None => return Err(anyhow::anyhow!("no free invite code after 6 draws").into()),
         }
     };
     let event = AuditEvent::new(Some(caller.actor()), "invite.created", "invite_code", id)

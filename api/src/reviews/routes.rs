@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Lawyers, Only, Parties};
-use crate::domain::DomainError;
+use crate::domain::{DomainError, Paging};
 use crate::error::{violated_constraint, ApiError, ErrorBody};
 use crate::extract::{JsonBody, PathParam, QueryParams};
 use crate::scheduling::lifecycle::SessionStatus;
@@ -209,8 +209,9 @@ async fn lawyer_reviews(
     PathParam(id): PathParam<Uuid>,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> Result<Json<Vec<ReviewView>>, ApiError> {
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 50);
-    let offset = (q.page.unwrap_or(1).max(1) - 1) * per_page;
+    let Paging {
+        per_page, offset, ..
+    } = Paging::new(q.page, q.per_page);
     let reviews = sqlx::query_as(&format!("{SELECT} WHERE r.subject_id = $1 AND NOT r.hidden ORDER BY r.created_at DESC LIMIT $2 OFFSET $3"))
         .bind(id)
         .bind(per_page)
