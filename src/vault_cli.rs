@@ -45,8 +45,7 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
             let mut src = BufReader::new(
                 File::open(&input).with_context(|| format!("opening {}", input.display()))?,
             );
-            let mut dst = BufWriter::new(create_new(&output)?);
-            let n = seal::seal(&mut src, &mut dst, &keys, &label)?;
+            let n = write_new(&output, |dst| Ok(seal::seal(&mut src, dst, &keys, &label)?))?;
             println!(
                 "sealed {n} bytes to {} key(s): {}",
                 keys.len(),
@@ -64,31 +63,45 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
                 .with_context(|| input.display().to_string())?
                 .len();
             let mut src = BufReader::new(File::open(&input)?);
-            let partial = output.with_extension("partial");
-            let mut dst = BufWriter::new(create_new(&partial)?);
             let mut shown = 0u64;
-            let result = seal::open(&mut src, &mut dst, &secret, |done| {
-                // Progress for large bundles, about every 8 MiB.
-                if done >= shown + (8 << 20) {
-                    shown = done;
-                    eprintln!("… {} of ~{} MiB", done >> 20, total >> 20);
-                }
-            });
-            drop(dst);
-            match result {
-                Ok(n) => {
-                    std::fs::rename(&partial, &output)?;
-                    println!("opened {n} bytes: {}", output.display());
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    // Nothing half-written is left behind.
-                    let _ = std::fs::remove_file(&partial);
-                    bail!("{}: {e}", input.display())
-                }
-            }
+            let n = write_new(&output, |dst| {
+                seal::open(&mut src, dst, &secret, |done| {
+                    // Progress for large bundles, about every 8 MiB.
+                    if done >= shown + (8 << 20) {
+                        shown = done;
+                        eprintln!("… {} of ~{} MiB", done >> 20, total >> 20);
+                    }
+                })
+                .with_context(|| input.display().to_string())
+            })?;
+            println!("opened {n} bytes: {}", output.display());
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes `output` through `write`, into `output.partial` first: it is put in place only once
+/// `write` succeeded and the bytes are on disk, and never over an existing file (the input
+/// included). On any failure nothing half-written is left behind.
+fn write_new<T>(
+    output: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if output.exists() {
+        bail!("{} already exists: choose another output", output.display());
+    }
+    let partial = output.with_extension("partial");
+    let mut dst = BufWriter::new(create_new(&partial)?);
+    let placed = write(&mut dst).and_then(|value| {
+        let file = dst.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        // A link, unlike a rename, fails rather than replace a file that appeared meanwhile.
+        std::fs::hard_link(&partial, output)
+            .with_context(|| format!("{} already exists", output.display()))?;
+        Ok(value)
+    });
+    let _ = std::fs::remove_file(&partial);
+    placed
 }
 
 fn create_new(path: &Path) -> anyhow::Result<File> {

@@ -88,6 +88,19 @@ fn an_admin_key_opens_what_the_public_key_sealed_and_nothing_else_does() {
     assert!(ok, "{out}");
     assert_eq!(std::fs::read(&opened).unwrap(), segment);
 
+    // Opening onto an existing file (here the sealed input itself) is refused; it stays intact.
+    let before = std::fs::read(&sealed).unwrap();
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&admin.join("vault.key")),
+        &p(&sealed),
+        &p(&sealed),
+    ]);
+    assert!(!ok && out.contains("already exists"), "{out}");
+    assert_eq!(std::fs::read(&sealed).unwrap(), before);
+
     let mut tampered = std::fs::read(&sealed).unwrap();
     let last = tampered.len() - 5;
     tampered[last] ^= 0x40;
