@@ -39,11 +39,11 @@ pub fn request(data: &[u8]) -> Result<Vec<u8>, TimestampError> {
         "ts",
         "-query",
         "-data",
-        path(&data_path),
+        path(&data_path)?,
         "-sha256",
         "-cert",
         "-out",
-        path(&query_path),
+        path(&query_path)?,
     ])?;
     if !out.status.success() {
         return Err(TimestampError::Openssl(
@@ -79,8 +79,10 @@ pub async fn stamp(url: &str, data: &[u8]) -> Result<Vec<u8>, TimestampError> {
     Ok(body.to_vec())
 }
 
-fn path(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
+/// openssl takes paths as text: one that is not UTF-8 is refused with its name.
+fn path(p: &Path) -> Result<&str, TimestampError> {
+    p.to_str()
+        .ok_or_else(|| TimestampError::Invalid(format!("not a UTF-8 path: {}", p.display())))
 }
 
 /// Checks that `token` (a TimeStampResp, DER, at `token_path`) timestamps the file at
@@ -94,11 +96,11 @@ pub fn verify(
         "ts",
         "-verify",
         "-data",
-        path(data_path),
+        path(data_path)?,
         "-in",
-        path(token_path),
+        path(token_path)?,
         "-CAfile",
-        path(root_pem),
+        path(root_pem)?,
     ])?;
     let text = format!(
         "{}{}",
@@ -113,7 +115,7 @@ pub fn verify(
             .to_owned();
         return Err(TimestampError::Invalid(reason));
     }
-    let info = openssl(&["ts", "-reply", "-in", path(token_path), "-text"])?;
+    let info = openssl(&["ts", "-reply", "-in", path(token_path)?, "-text"])?;
     let info = String::from_utf8_lossy(&info.stdout);
     Ok(info
         .lines()
