@@ -215,6 +215,10 @@ impl Participant {
         Ok((participant, rx))
     }
 
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
     pub fn identity(&self) -> &str {
         &self.identity
     }
@@ -419,13 +423,21 @@ impl Participant {
         };
         let id = format!("{}/{}", self.identity, remote.track_id().await);
         let up = UpTrack::new(id, kind, codec, ssrc, remote.clone());
-        self.up_tracks.lock().expect("up tracks").push(up.clone());
+        {
+            let mut ups = self.up_tracks.lock().expect("up tracks");
+            // `close` marks the participant closed before it takes the tracks: a track that
+            // arrives while it leaves is never announced (nor left behind).
+            if self.is_closed() {
+                return;
+            }
+            ups.push(up.clone());
+        }
         tracing::info!(identity = %self.identity, track = %up.id(), "track published");
         let (reader, owner) = (up.clone(), Arc::downgrade(&self));
         tokio::spawn(async move {
             while let Some(event) = remote.poll().await {
                 match event {
-                    TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(&packet),
+                    TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(packet),
                     TrackRemoteEvent::OnEnded => break,
                     _ => {}
                 }

@@ -33,11 +33,8 @@ impl Rewriter {
         }
     }
 
-    pub fn ssrc(&self) -> u32 {
-        self.ssrc
-    }
-
-    /// Rewrites `packet` in place. A packet from a new source continues our
+    /// Rewrites `packet` in place (its header extensions already stripped, see
+    /// [`strip_foreign_extensions`]). A packet from a new source continues our
     /// numbering just after the last packet sent; `ts_gap` is the timestamp step
     /// to leave at such a switch (one frame, in the codec's clock).
     pub fn rewrite(&mut self, packet: &mut Packet, ts_gap: u32) {
@@ -65,10 +62,6 @@ impl Rewriter {
         h.payload_type = self.payload_type;
         h.sequence_number = h.sequence_number.wrapping_add(map.seq_offset);
         h.timestamp = h.timestamp.wrapping_add(map.ts_offset);
-        // The publisher's header extensions were negotiated on its leg, not this one.
-        h.extension = false;
-        h.extensions.clear();
-        h.extension_profile = 0;
         let newer = match self.last_out {
             None => true,
             Some((seq, _)) => seq_newer(h.sequence_number, seq),
@@ -82,6 +75,14 @@ impl Rewriter {
 /// `a` comes after `b` in RTP's wrapping sequence space.
 pub fn seq_newer(a: u16, b: u16) -> bool {
     a != b && a.wrapping_sub(b) < 0x8000
+}
+
+/// The publisher's header extensions were negotiated on its leg, not on any subscriber's:
+/// they are dropped once, before the packet fans out (so its clones allocate nothing).
+pub(crate) fn strip_foreign_extensions(h: &mut rtc::rtp::header::Header) {
+    h.extension = false;
+    h.extensions.clear();
+    h.extension_profile = 0;
 }
 
 #[cfg(test)]
@@ -163,6 +164,7 @@ mod tests {
             id: 4,
             payload: bytes::Bytes::from_static(b"\x01"),
         });
+        strip_foreign_extensions(&mut p.header);
         r.rewrite(&mut p, 0);
         assert!(!p.header.extension && p.header.extensions.is_empty());
     }

@@ -127,10 +127,11 @@ impl Room {
 
     /// A chat message to everyone in the room, the sender included (so all see one order).
     pub fn chat(&self, from: &Participant, text: &str) {
+        let display_name = from.display_name();
         for p in self.participants() {
             p.notify(SfuEvent::Chat {
                 identity: from.identity().to_owned(),
-                display_name: from.info().display_name,
+                display_name: display_name.to_owned(),
                 text: text.to_owned(),
             });
         }

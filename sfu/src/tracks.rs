@@ -80,8 +80,9 @@ impl UpTrack {
 
     /// Hands a packet to every subscriber's queue; a full queue drops it (that
     /// subscriber asks again with NACK or PLI), nobody waits for anybody.
-    pub fn forward(&self, packet: &Packet) {
+    pub fn forward(&self, mut packet: Packet) {
         self.counters.count(packet.payload.len());
+        crate::rewrite::strip_foreign_extensions(&mut packet.header);
         let subscribers = self.subscribers.lock().expect("subscribers");
         for (_, queue, counters) in subscribers.iter() {
             if queue.try_send(packet.clone()).is_err() {

@@ -285,12 +285,13 @@ async fn reminders_of_a_rescheduled_session_are_skipped_not_sent(db: PgPool) {
         .await
         .unwrap();
     let id = session["id"].as_str().unwrap();
-    client
+    let res = client
         .post(
             &format!("/api/sessions/{id}/reschedule"),
             &json!({"start": slots[2]}),
         )
         .await;
+    assert_eq!(res.status(), StatusCode::OK);
     app.clock.set(slots[2] - Duration::minutes(59));
     let report = worker::tick(&app.state).await.unwrap();
     // Old revision: 4 reminders skipped. New revision: 2 confirmations...
