@@ -8,6 +8,7 @@ import { errorText } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { LoadError } from '../../ui/LoadError';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['action', 'actor_id', 'subject_kind', 'subject_id'] as const;
@@ -225,14 +226,7 @@ export function AuditPage() {
         </div>
       </form>
 
-      {error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, error)}{' '}
-          <button type="button" className="button button-small" onClick={load}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {error !== null && <LoadError error={error} retry={load} />}
       {rows === null && error === null && <Loading />}
       {rows && rows.length === 0 && <p className="empty">{t('admin.audit.empty')}</p>}
       {rows && rows.length > 0 && (

@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 const REFRESH_MS = 5000;
 

@@ -6,11 +6,11 @@ import { timeZoneLabel } from '../../marketplace/catalog';
 import { formatBRL } from '../../marketplace/money';
 import { AreaTags, languageList } from '../../marketplace/ui/LawyerSummary';
 import { formatInstant } from '../../time/format';
-import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { ReasonDialog } from '../../ui/ReasonDialog';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
 /** The OAB's national registry, where an admin checks a registration by hand. */
 const CNA_URL = 'https://cna.oab.org.br/';
@@ -108,14 +108,7 @@ export function LawyersPage() {
       <div role="status" className="status-line">
         {done && <p className="alert alert-ok">{done}</p>}
       </div>
-      {lawyers.error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, lawyers.error)}{' '}
-          <button type="button" className="button button-small" onClick={lawyers.reload}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {lawyers.error !== null && <LoadError error={lawyers.error} retry={lawyers.reload} />}
       {lawyers.loading && <Loading />}
       {!lawyers.loading && lawyers.data && lawyers.data.length === 0 && <p className="empty">{t('verification.empty')}</p>}
       {!lawyers.loading && lawyers.data?.map((l) => <LawyerToCheck key={l.user_id} lawyer={l} onDecide={setDeciding} />)}

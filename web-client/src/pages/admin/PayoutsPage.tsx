@@ -10,7 +10,7 @@ import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { TextDialog } from '../../reviews/ui';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 function centsToInput(cents: number, locale: 'pt-BR' | 'en'): string {
   const s = (cents / 100).toFixed(2);

@@ -5,7 +5,7 @@ import { formatInstant } from '../../time/format';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 /** "Gravações": Legal Mode sessions and their recording state (nothing is recorded yet). */
 export function RecordingsPage() {

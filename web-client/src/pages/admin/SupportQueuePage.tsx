@@ -7,7 +7,7 @@ import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 const NOTE_MAX = 2000;
 

@@ -4,8 +4,8 @@ import { api, ROLES, type Account, type Role } from '../../api/client';
 import { useSignedIn } from '../../auth/SessionProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatInstant } from '../../time/format';
-import { errorText } from '../../ui/errors';
 import { Field } from '../../ui/Field';
+import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { ReasonDialog } from '../../ui/ReasonDialog';
@@ -139,14 +139,7 @@ export function UsersPage() {
       <div role="status" className="status-line">
         {done && <p className="alert alert-ok">{done}</p>}
       </div>
-      {error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, error)}{' '}
-          <button type="button" className="button button-small" onClick={load}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {error !== null && <LoadError error={error} retry={load} />}
       {rows === null && error === null && <Loading />}
       {rows && rows.length === 0 && <p className="empty">{t('admin.users.empty')}</p>}
       {rows && rows.length > 0 && (

@@ -5,10 +5,10 @@ import { formatBRL } from '../../marketplace/money';
 import { hasReceipt, totalCents } from '../../marketplace/payment';
 import { PaymentStatusTag } from '../../marketplace/ui/StatusTag';
 import { formatInstant } from '../../time/format';
-import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
 /** Payments don't carry the lawyer's name: take it from the sessions, else the directory. */
 export async function lawyerNames(lawyerIds: readonly string[]): Promise<Map<string, string>> {
@@ -39,14 +39,7 @@ export function PaymentsPage() {
       <PageHeader title={t('section.client.payments')}>
         <p className="lead">{t('section.client.payments.desc')}</p>
       </PageHeader>
-      {loaded.error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, loaded.error)}{' '}
-          <button type="button" className="button button-small" onClick={loaded.reload}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {loaded.error !== null && <LoadError error={loaded.error} retry={loaded.reload} />}
       {!data && loaded.error === null && <Loading />}
       {data && data.payments.length === 0 && <p className="empty">{t('payments.empty')}</p>}
       {data && data.payments.length > 0 && (

@@ -7,24 +7,13 @@ import { TICKET_BODY_MAX } from '../../reviews/ui';
 import { TicketCard } from '../../support/ui';
 import { errorText } from '../../ui/errors';
 import { Field } from '../../ui/Field';
+import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
 
 const SUBJECT_MAX = 200;
 
-function LoadError({ error, retry }: { error: unknown; retry: () => void }) {
-  const { t } = useI18n();
-  return (
-    <div className="alert alert-error" role="alert">
-      {errorText(t, error)}{' '}
-      <button type="button" className="button button-small" onClick={retry}>
-        {t('common.retry')}
-      </button>
-    </div>
-  );
-}
-export { LoadError };
 
 /** "Suporte": a contact form and the person's tickets with their outcomes. */
 export function SupportPage() {

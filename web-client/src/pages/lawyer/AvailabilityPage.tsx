@@ -25,6 +25,7 @@ import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
 const DAY = 86_400_000;
 
@@ -338,14 +339,7 @@ export function AvailabilityPage() {
       <PageHeader title={t('section.lawyer.availability')}>
         <p className="lead">{t('section.lawyer.availability.desc')}</p>
       </PageHeader>
-      {loaded.error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, loaded.error)}{' '}
-          <button type="button" className="button button-small" onClick={loaded.reload}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {loaded.error !== null && <LoadError error={loaded.error} retry={loaded.reload} />}
       {!d && loaded.error === null && <Loading />}
       {d && (!d.profile || !d.availability) && (
         <div className="card">

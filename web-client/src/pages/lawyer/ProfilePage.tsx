@@ -14,6 +14,7 @@ import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
 const FIELD_IDS: Record<ProfileField, string> = {
   oabNumber: 'p-oab',
@@ -214,14 +215,7 @@ export function LawyerOwnProfilePage() {
       <PageHeader title={t('section.lawyer.profile')}>
         <p className="lead">{t('section.lawyer.profile.desc')}</p>
       </PageHeader>
-      {profile.error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, profile.error)}{' '}
-          <button type="button" className="button button-small" onClick={profile.reload}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {profile.error !== null && <LoadError error={profile.error} retry={profile.reload} />}
       {profile.loading && profile.data === null && profile.error === null && <Loading />}
       {!profile.loading && profile.error === null && (
         <>

@@ -6,7 +6,7 @@ import { REPLY_MAX, ReviewItem, TextDialog } from '../../reviews/ui';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 /** "Avaliações": the lawyer's visible reviews, each with a one-time public reply. */
 export function LawyerReviewsPage() {

@@ -5,7 +5,7 @@ import { EntriesTable, PeriodPicker, TotalsGrid, usePeriod } from '../../referra
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 /** "Extrato": the lawyer's earnings for a period, totals by state and entries. */
 export function StatementPage() {

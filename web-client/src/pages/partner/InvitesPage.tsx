@@ -9,7 +9,7 @@ import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { ReasonlessConfirm } from '../../ui/Confirm';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 type Kind = 'client' | 'lawyer';
 

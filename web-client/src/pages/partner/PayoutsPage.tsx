@@ -7,7 +7,7 @@ import { formatInstant } from '../../time/format';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 /** "Pagamentos": the period's commissions already in payouts, one group per payout. */
 export function PartnerPayoutsPage() {

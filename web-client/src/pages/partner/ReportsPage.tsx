@@ -5,7 +5,7 @@ import { CountGrid, EntriesTable, MoneyBars, PeriodPicker, TotalsGrid, usePeriod
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
-import { LoadError } from '../client/SupportPage';
+import { LoadError } from '../../ui/LoadError';
 
 const STATE_LABEL = {
   pending: 'statement.total.pending',

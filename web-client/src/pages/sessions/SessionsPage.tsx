@@ -7,10 +7,10 @@ import { splitSessions } from '../../marketplace/sessions';
 import { SessionCard, type Viewer } from '../../marketplace/ui/SessionCard';
 import { UnbookedPayments } from '../../marketplace/ui/UnbookedPayments';
 import { browserTimeZone } from '../../time/format';
-import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
 /** "Minhas consultas" (clients) and "Consultas" (lawyers): upcoming and past. */
 export function SessionsPage() {
@@ -37,14 +37,7 @@ export function SessionsPage() {
       <PageHeader title={t(section)}>
         <p className="lead">{t('sessions.zone', { zone: browserTimeZone() })}</p>
       </PageHeader>
-      {sessions.error !== null && (
-        <div className="alert alert-error" role="alert">
-          {errorText(t, sessions.error)}{' '}
-          <button type="button" className="button button-small" onClick={sessions.reload}>
-            {t('common.retry')}
-          </button>
-        </div>
-      )}
+      {sessions.error !== null && <LoadError error={sessions.error} retry={sessions.reload} />}
       {viewer === 'CLIENT' && <UnbookedPayments />}
       {sessions.loading && !sessions.data && <Loading />}
       {sessions.data && (
