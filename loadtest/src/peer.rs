@@ -63,11 +63,14 @@ impl PeerConnectionEventHandler for Handler {
             remotes.lock().unwrap().insert(id.clone(), track.clone());
             while let Some(event) = track.poll().await {
                 if let TrackRemoteEvent::OnRtpPacket(p) = event {
+                    // A copy of the marker only: a slice would keep the padded packet alive.
                     let marker = p
                         .payload
                         .iter()
                         .position(|b| *b == b'#')
-                        .map_or(p.payload.clone(), |i| p.payload.slice(..i));
+                        .map_or(p.payload.clone(), |i| {
+                            Bytes::copy_from_slice(&p.payload[..i])
+                        });
                     received
                         .lock()
                         .unwrap()

@@ -86,13 +86,7 @@ impl Store {
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         match self {
             Store::Local(dir) => {
-                let path = dir.join(key);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                let tmp = path.with_extension("uploading");
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(tmp, path)?;
+                write_durably(&dir.join(key), "uploading", bytes)?;
                 Ok(())
             }
             Store::S3 { client, bucket } if bytes.len() <= PART => {
@@ -225,17 +219,7 @@ impl Spool {
     /// to upload it. Returns whether it is already in the store.
     pub async fn deposit(&self, key: &str, bytes: &[u8]) -> Result<bool, StoreError> {
         let path = self.dir.join(key);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = path.with_extension("spooling");
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &path)?;
+        write_durably(&path, "spooling", bytes)?;
         Ok(self.upload(key, &path).await)
     }
 
@@ -295,4 +279,18 @@ impl Spool {
 /// The SHA-256 of some bytes, hex (to compare what was stored with what was sent).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes `bytes` at `path` through a `tmp_ext` file: synced, renamed into place, and the
+/// rename synced too, so that a copy elsewhere may be deleted once this returns.
+fn write_durably(path: &Path, tmp_ext: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let tmp = path.with_extension(tmp_ext);
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(parent)?.sync_all()
 }
