@@ -16,6 +16,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub data: DataSettings,
+    pub storage: StorageSettings,
     pub web: WebSettings,
     pub auth: AuthSettings,
     pub payments: PaymentSettings,
@@ -24,6 +25,31 @@ pub struct Settings {
     pub sfu: SfuSettings,
     pub mail: MailSettings,
     pub log: LogSettings,
+}
+
+/// The blob store for documents (and, with Legal Mode, recordings).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSettings {
+    /// An S3 bucket; without one, files are kept under `<data.dir>/blobs`.
+    pub s3_bucket: Option<String>,
+    /// An S3-compatible endpoint (MinIO, moto, ...); AWS when unset.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key: Option<SecretString>,
+    pub s3_secret_key: Option<SecretString>,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        StorageSettings {
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".to_owned(),
+            s3_access_key: None,
+            s3_secret_key: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use rand::RngCore;
 use secrecy::ExposeSecret;
+use tribuna_api::blobs::Blobs;
 use tribuna_api::mail::{Delivery, LogDelivery, SmtpDelivery};
 use tribuna_api::payments::{Gateway, StripeSettings};
+use tribuna_recorder::store::{S3Settings, Store};
 use tribuna_signaling::RoomTokenKey;
 use tribuna_stripe_standin::{StandIn, StandInConfig};
 
@@ -106,4 +108,38 @@ fn write_private(dir: &Path, path: &Path, contents: &str) -> anyhow::Result<Stri
         .with_context(|| format!("writing {}", path.display()))?;
     f.write_all(contents.as_bytes())?;
     Ok(contents.to_owned())
+}
+
+/// The configured S3 bucket, or `<data.dir>/blobs`.
+pub fn blobs(settings: &Settings) -> anyhow::Result<Arc<dyn Blobs>> {
+    let s = &settings.storage;
+    let store = match &s.s3_bucket {
+        None => Store::Local(settings.data.resolved_dir().join("blobs")),
+        Some(bucket) => {
+            let (Some(access), Some(secret)) = (&s.s3_access_key, &s.s3_secret_key) else {
+                anyhow::bail!("storage.s3_bucket is set but storage.s3_access_key or storage.s3_secret_key is not");
+            };
+            Store::s3(&S3Settings {
+                endpoint: s.s3_endpoint.clone(),
+                region: s.s3_region.clone(),
+                bucket: bucket.clone(),
+                access_key: access.expose_secret().to_owned(),
+                secret_key: secret.expose_secret().to_owned(),
+            })
+        }
+    };
+    Ok(Arc::new(StoreBlobs(store)))
+}
+
+struct StoreBlobs(Store);
+
+#[async_trait::async_trait]
+impl Blobs for StoreBlobs {
+    async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        Ok(self.0.put(key, bytes).await?)
+    }
+
+    async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.get(key).await?)
+    }
 }

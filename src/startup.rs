@@ -144,6 +144,7 @@ impl Application {
             room_tokens: services::room_token_key(settings)?,
             mail: services::mail(settings)?,
             calls: Some(Arc::new(Calls(sfu.clone()))),
+            blobs: services::blobs(settings)?,
         };
         let signaling = Signaling {
             sfu: sfu.clone(),

@@ -5,6 +5,8 @@ pub mod accounts;
 mod admin;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
+pub mod contracts;
 pub mod domain;
 mod error;
 mod extract;
@@ -48,6 +50,7 @@ pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
         (name = "support", description = "Contact, no-show reports and their outcomes"),
         (name = "referrals", description = "Partners' invite codes and attribution"),
         (name = "ledger", description = "Earnings, commissions, statements and reports"),
+        (name = "contracts", description = "Engagement terms: templates, versions, answers, PDFs"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -69,6 +72,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(support::router())
         .merge(referrals::router())
         .merge(ledger::router())
+        .merge(contracts::router())
         .merge(admin::router())
 }
 

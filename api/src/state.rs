@@ -84,6 +84,8 @@ pub struct Services {
     pub mail: Arc<dyn crate::mail::Delivery>,
     /// The calls in progress (the SFU), when this process runs one.
     pub calls: Option<Arc<dyn LiveCalls>>,
+    /// The blob store (contracts' PDFs and texts).
+    pub blobs: Arc<dyn crate::blobs::Blobs>,
 }
 
 /// The live calls' statistics, for admins and `/metrics`.

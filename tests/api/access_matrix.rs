@@ -44,6 +44,10 @@ enum Subject {
     Invite,
     /// The partner caller's invite (its code).
     InviteCode,
+    /// The consultation terms the client accepted when paying for the session.
+    Contract,
+    /// A fee agreement template of the lawyer's.
+    Template,
 }
 
 /// What a row's callers act on.
@@ -54,6 +58,11 @@ struct World {
     payment_id: String,
     free_slot: DateTime<Utc>,
     other_slot: DateTime<Utc>,
+    /// The consultation terms the client is shown for the lawyer.
+    terms_sha256: String,
+    session_id: String,
+    template_id: String,
+    contract_id: Uuid,
 }
 
 struct Route {
@@ -159,13 +168,14 @@ fn routes() -> Vec<Route> {
         route(M::GET, "/api/lawyers/{id}/slots", S::Lawyer, none, PUBLIC),
         route(M::GET, "/api/lawyers/{id}/rating", S::Lawyer, none, PUBLIC),
         // Payments. The webhook authenticates by signature only: unsigned is a 400 for anyone.
-        // The client already holds a paid, unbooked payment for this lawyer: no second charge (409).
+        // The client already holds a paid, unbooked payment for this lawyer: no second charge (409);
+        // the other client sends the hash of the client's terms, not of the ones it was shown (409).
         route(
             M::POST,
             "/api/checkout/create-session",
             S::None,
-            |w| Some(json!({"lawyer_id": w.lawyer_id})),
-            [401, 409, 201, 403, 403, 403],
+            |w| Some(json!({"lawyer_id": w.lawyer_id, "terms_sha256": w.terms_sha256})),
+            [401, 409, 409, 403, 403, 403],
         ),
         route(
             M::POST,
@@ -423,6 +433,144 @@ fn routes() -> Vec<Route> {
         route(M::GET, "/api/admin/audit", S::None, none, ADMIN_ONLY),
         route(M::GET, "/api/admin/audit/verify", S::None, none, ADMIN_ONLY),
         route(M::GET, "/api/admin/calls", S::None, none, ADMIN_ONLY),
+        // Contracts. The world's contract is the client's consultation terms for the booked
+        // session: active and following its session, so the parties' steps get past
+        // authorization to 409; the world's session is not held yet, so no fee agreement.
+        route(
+            M::GET,
+            "/api/lawyer/contract-templates",
+            S::None,
+            none,
+            LAWYER_ONLY,
+        ),
+        route(
+            M::POST,
+            "/api/lawyer/contract-templates",
+            S::None,
+            |_| {
+                Some(
+                    json!({"kind": "fee_agreement", "title": "Honorários", "body": "Entre {{client_name}} e {{lawyer_name}}."}),
+                )
+            },
+            [401, 403, 403, 201, 403, 403],
+        ),
+        route(
+            M::PUT,
+            "/api/lawyer/contract-templates/{id}",
+            S::Template,
+            |_| {
+                Some(
+                    json!({"title": "Honorários", "body": "Entre {{client_name}} e {{lawyer_name}}, v2."}),
+                )
+            },
+            LAWYER_ONLY,
+        ),
+        route(
+            M::DELETE,
+            "/api/lawyer/contract-templates/{id}",
+            S::Template,
+            none,
+            [401, 403, 403, 204, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/lawyers/{id}/consultation-terms",
+            S::Lawyer,
+            none,
+            [401, 200, 200, 403, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/contracts",
+            S::None,
+            none,
+            [401, 200, 200, 200, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts",
+            S::None,
+            |w| Some(json!({"template_id": w.template_id, "session_id": w.session_id})),
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/contracts/{id}",
+            S::Contract,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        route(
+            M::PUT,
+            "/api/contracts/{id}/draft",
+            S::Contract,
+            |_| Some(json!({"body": "Um texto novo, longo o bastante."})),
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/versions",
+            S::Contract,
+            none,
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/send",
+            S::Contract,
+            |_| Some(json!({})),
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/accept",
+            S::Contract,
+            |w| Some(json!({"version": 1, "body_sha256": w.terms_sha256})),
+            [401, 409, 404, 403, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/decline",
+            S::Contract,
+            |w| Some(json!({"version": 1, "body_sha256": w.terms_sha256})),
+            [401, 409, 404, 403, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/activate",
+            S::Contract,
+            none,
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/complete",
+            S::Contract,
+            none,
+            [401, 403, 403, 409, 403, 403],
+        ),
+        route(
+            M::POST,
+            "/api/contracts/{id}/terminate",
+            S::Contract,
+            reason,
+            [401, 409, 404, 409, 403, 403],
+        ),
+        route(
+            M::GET,
+            "/api/contracts/{id}/versions/{number}/pdf",
+            S::Contract,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        route(
+            M::GET,
+            "/api/contracts/{id}/versions/{number}/text",
+            S::Contract,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        route(M::GET, "/api/admin/contracts", S::None, none, ADMIN_ONLY),
     ]
 }
 
@@ -453,7 +601,26 @@ async fn setup(app: &TestApp, row: usize) -> ([Actor; 6], World, Uuid, String, S
         .json()
         .await
         .unwrap();
+    let terms = app.checkout_body(&client, &lawyer).await;
+    let template: Value = lawyer
+        .post(
+            "/api/lawyer/contract-templates",
+            &json!({"kind": "fee_agreement", "title": "Honorários", "body": "Entre {{client_name}} e {{lawyer_name}}."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let contract: Uuid = sqlx::query_scalar("SELECT id FROM contracts WHERE payment_id = $1::uuid")
+        .bind(&booked)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let world = World {
+        terms_sha256: terms["terms_sha256"].as_str().unwrap().to_owned(),
+        session_id: session["id"].as_str().unwrap().to_owned(),
+        template_id: template["id"].as_str().unwrap().to_owned(),
+        contract_id: contract,
         client_email: client.email.clone(),
         lawyer_id: lawyer.id,
         lawyer_oab: oab,
@@ -503,12 +670,15 @@ async fn every_route_answers_each_caller_as_the_matrix_says(db: PgPool) {
             Subject::Ticket => ticket.clone(),
             Subject::Invite => invite["id"].as_str().unwrap().to_owned(),
             Subject::InviteCode => invite["code"].as_str().unwrap().to_owned(),
+            Subject::Contract => world.contract_id.to_string(),
+            Subject::Template => world.template_id.clone(),
         };
         let path = route
             .template
             .replace("{id}", &id)
             .replace("{room}", &id)
-            .replace("{code}", &id);
+            .replace("{code}", &id)
+            .replace("{number}", "1");
         for (i, actor) in actors.iter().enumerate() {
             let body = (route.body)(&world);
             let got = actor

@@ -7,6 +7,7 @@ mod auth;
 mod call_resume;
 mod calls;
 mod constraints;
+mod contracts;
 mod conventions;
 mod helpers;
 mod lawyers;

@@ -67,14 +67,20 @@ impl TestApp {
         lawyer
     }
 
+    /// The checkout request for `lawyer`, accepting the consultation terms `client` is shown.
+    pub async fn checkout_body(&self, client: &Actor, lawyer: &Actor) -> Value {
+        let terms = client
+            .get(&format!("/api/lawyers/{}/consultation-terms", lawyer.id))
+            .await;
+        assert_eq!(terms.status(), StatusCode::OK);
+        let terms: Value = terms.json().await.unwrap();
+        json!({"lawyer_id": lawyer.id, "terms_sha256": terms["body_sha256"]})
+    }
+
     /// Starts a checkout for `lawyer` as `client`; returns the checkout view.
     pub async fn checkout(&self, client: &Actor, lawyer: &Actor) -> Value {
-        let res = client
-            .post(
-                "/api/checkout/create-session",
-                &json!({"lawyer_id": lawyer.id}),
-            )
-            .await;
+        let body = self.checkout_body(client, lawyer).await;
+        let res = client.post("/api/checkout/create-session", &body).await;
         assert!(res.status().is_success(), "{:?}", res.text().await);
         res.json().await.unwrap()
     }
@@ -193,9 +199,9 @@ impl TestApp {
 
 impl TestApp {
     /// A session `client` paid for and booked at `lawyer`'s first free slot at least two days
-    /// ahead: its id and start.
+    /// ahead of the app's clock: its id and start.
     pub async fn booked_session(&self, client: &Actor, lawyer: &Actor) -> (String, DateTime<Utc>) {
-        let now = chrono::Utc::now();
+        let now = tribuna_api::Clock::now(&*self.clock);
         let slot = self
             .slots_between(
                 lawyer,

@@ -327,12 +327,8 @@ async fn a_client_with_an_unbooked_paid_payment_is_not_charged_twice(db: PgPool)
     let lawyer = app.verified_lawyer(&admin, "3008", 20_000).await;
     let client = app.register("CLIENT").await;
     let paid = app.paid_payment(&client, &lawyer).await;
-    let again = client
-        .post(
-            "/api/checkout/create-session",
-            &json!({"lawyer_id": lawyer.id}),
-        )
-        .await;
+    let request = app.checkout_body(&client, &lawyer).await;
+    let again = client.post("/api/checkout/create-session", &request).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let body: Value = again.json().await.unwrap();
     assert_eq!(body["error"]["code"], "paid_payment_unused");
@@ -358,16 +354,8 @@ async fn a_client_with_an_unbooked_paid_payment_is_not_charged_twice(db: PgPool)
     // Once it books a session, paying for another consultation is fine again.
     let slot = app.slots(&lawyer).await[0];
     app.book(&client, &paid, slot).await;
-    assert_eq!(
-        client
-            .post(
-                "/api/checkout/create-session",
-                &json!({"lawyer_id": lawyer.id})
-            )
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
+    let r = client.post("/api/checkout/create-session", &request).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
 }
 
 #[sqlx::test]

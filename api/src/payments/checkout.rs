@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,8 @@ use uuid::Uuid;
 use super::gateway::{CheckoutRequest, Gateway};
 use super::store::{self, Payment};
 use crate::audit::{self, AuditEvent};
-use crate::auth::{Caller, Clients, Only};
+use crate::auth::{Caller, ClientIp, Clients, Only};
+use crate::contracts;
 use crate::domain::lawyer::{service_fee, Cents};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::JsonBody;
@@ -25,6 +26,9 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CheckoutBody {
     pub lawyer_id: Uuid,
+    /// The SHA-256 of the consultation terms the client read
+    /// (`GET /api/lawyers/{id}/consultation-terms`): paying accepts exactly that text.
+    pub terms_sha256: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -107,6 +111,8 @@ async fn customer(
 pub async fn create_session(
     State(state): State<AppState>,
     Only(caller, _): Only<Clients>,
+    ip: ClientIp,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<CheckoutBody>,
 ) -> Result<(StatusCode, Json<CheckoutView>), ApiError> {
     let gateway = gateway(&state)?;
@@ -134,6 +140,13 @@ pub async fn create_session(
             Json(CheckoutView::of(&open).expect("open checkouts have a URL")),
         ));
     }
+    let terms = contracts::service::consultation_terms(&state, &lawyer, &caller).await?;
+    if !body.terms_sha256.eq_ignore_ascii_case(&terms.body_sha256) {
+        return Err(ApiError::conflict(
+            "terms_changed",
+            "the consultation terms you read are not the current ones; read them again before paying",
+        ));
+    }
     let customer = customer(&state, gateway, &caller).await?;
     let fee = Cents::fee(lawyer.fee_cents)?;
     let service = service_fee(
@@ -158,6 +171,18 @@ pub async fn create_session(
     .await?;
     let event = AuditEvent::new(Some(caller.actor()), "payment.checkout_started", "payment", payment_id).details(json!({ "lawyer_id": lawyer.user_id, "lawyer_fee_cents": fee.get(), "service_fee_cents": service }));
     audit::record(&mut tx, event, now).await?;
+    let evidence = contracts::Evidence::of(ip.0, &headers);
+    contracts::service::accept_terms_at_checkout(
+        &mut tx,
+        &state,
+        payment_id,
+        lawyer.user_id,
+        &caller,
+        &terms,
+        &evidence,
+        now,
+    )
+    .await?;
     tx.commit().await?;
 
     let base = &state.settings.public_url;

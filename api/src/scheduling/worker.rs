@@ -1,5 +1,6 @@
 //! The background worker: moves sessions through their lifecycle as the clock
-//! and attendance dictate, and delivers due messages from the outbox.
+//! and attendance dictate, delivers due messages from the outbox, and expires contracts
+//! left unanswered.
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ pub struct TickReport {
     pub sessions_advanced: usize,
     pub messages_sent: usize,
     pub messages_skipped: usize,
+    pub contracts_expired: usize,
 }
 
 /// Runs `tick` every `every` until the process ends.
@@ -37,6 +39,7 @@ pub async fn run(state: AppState, every: Duration) {
 pub async fn tick(state: &AppState) -> Result<TickReport, sqlx::Error> {
     let mut report = TickReport {
         sessions_advanced: advance_sessions(state).await?,
+        contracts_expired: crate::contracts::service::expire_due(state).await?,
         ..TickReport::default()
     };
     let (sent, skipped) = deliver_messages(state).await?;
