@@ -84,6 +84,14 @@ test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)('an admin suspends and restores a u
     await page.waitForURL((u) => u.searchParams.get('action') === 'user.suspended');
     await page.getByRole('cell', { name: reason }).waitFor();
     await screenshot(page, 'admin-audit-filtered');
+
+    // Contracts: read only, filtered by status.
+    await page.goto('/admin/contracts');
+    await page.getByRole('heading', { level: 1, name: 'Contratos' }).waitFor();
+    await page.getByLabel('Situação').selectOption('active');
+    await page.waitForURL((u) => u.searchParams.get('status') === 'active');
+    expect(await page.getByRole('button', { name: /Enviar|Aceitar|Encerrar/ }).count()).toBe(0);
+    await screenshot(page, 'admin-contracts');
     expect(pageProblems(page)).toEqual([]);
   } finally {
     await context.close();

@@ -183,16 +183,24 @@ test.skipIf(skip)('a client finds the lawyer, pays on the checkout page and book
   await client.getByRole('heading', { level: 1, name: lawyerName }).waitFor();
   await client.getByText('O advogado atende no fuso America/Sao_Paulo', { exact: false }).first().waitFor();
   await client.locator('.slot-preview li').first().waitFor();
+  // Paying accepts the consultation terms: the button waits for the box to be ticked.
+  const pay = client.getByRole('button', { name: 'Pagar e agendar' });
+  const terms = client.getByRole('checkbox', { name: 'Li e aceito os termos da consulta' });
+  expect(await pay.isDisabled()).toBe(true);
+  await client.getByText('Ler os termos: Termos da consulta jurídica').click();
+  await client.getByText(`Cliente: ${clientName}`).waitFor();
+  await terms.check();
   await screenshot(client, 'market-client-lawyer-profile');
 
   // Leaving the checkout page without paying comes back with a notice.
-  await client.getByRole('button', { name: 'Pagar e agendar' }).click();
+  await pay.click();
   await client.getByRole('button', { name: /Voltar/ }).click();
   await client.waitForURL((u) => u.pathname.startsWith('/client/lawyers/') && u.searchParams.get('checkout') === 'cancelled');
   await client.getByText('Pagamento cancelado: nada foi cobrado.', { exact: false }).waitFor();
   await screenshot(client, 'market-client-checkout-cancelled');
 
-  await client.getByRole('button', { name: 'Pagar e agendar' }).click();
+  await terms.check();
+  await pay.click();
   await client.getByRole('button', { name: /Pagar com cartão \(aprovado\)/ }).waitFor();
   await screenshot(client, 'market-checkout-standin');
   await client.getByRole('button', { name: /Pagar com cartão \(aprovado\)/ }).click();
@@ -211,6 +219,21 @@ test.skipIf(skip)('a client finds the lawyer, pays on the checkout page and book
   await client.getByRole('button', { name: 'Agendar' }).click();
   await client.getByText('Consulta agendada para', { exact: false }).waitFor();
   await screenshot(client, 'market-client-scheduled');
+
+  // The terms accepted at checkout are in "Contratos", in force with the booked session, with
+  // the hash of the exact text and its PDF.
+  await sidebarLink(client, /Contratos/).click();
+  const termsRow = client.getByRole('row', { name: new RegExp(lawyerName) });
+  await termsRow.getByText('Em vigor').waitFor();
+  await screenshot(client, 'contracts-client-list');
+  await termsRow.getByRole('link', { name: 'Termos da consulta jurídica' }).click();
+  await client.getByText('Aceito em', { exact: false }).waitFor();
+  expect(await client.getByTestId('hash-v1').innerText()).toMatch(/^[0-9a-f]{64}$/);
+  const pdf = await client.request.get(await client.getByRole('link', { name: 'Baixar PDF' }).getAttribute('href') ?? '');
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  await screenshot(client, 'contracts-client-terms');
+  await client.goto(paymentPath);
+  await client.getByRole('link', { name: 'Ver a consulta' }).waitFor();
   expect(pageProblems(client)).toEqual([]);
 });
 
@@ -321,4 +344,29 @@ test.skipIf(skip)('the lawyer sees it in "Consultas" and cancels it; the client 
   await screenshot(client, 'market-client-cancelled');
   expect(pageProblems(lawyer)).toEqual([]);
   expect(pageProblems(client)).toEqual([]);
+});
+
+test.skipIf(skip)('the cancelled session ended its terms; the lawyer writes a fee agreement template', async () => {
+  await sidebarLink(lawyer, /^Contratos/).click();
+  const row = lawyer.getByRole('row', { name: new RegExp(clientName) });
+  await row.getByText('Encerrado').waitFor();
+  // No held consultation yet: the form says why a fee agreement cannot be sent.
+  await lawyer.getByText('Crie antes um modelo de contrato de honorários em Modelos.').waitFor();
+  await screenshot(lawyer, 'contracts-lawyer-list');
+
+  await sidebarLink(lawyer, /^Modelos/).click();
+  await lawyer.getByText('Sem termos da consulta próprios', { exact: false }).waitFor();
+  const form = lawyer.getByRole('form', { name: 'Novo modelo' });
+  await form.getByLabel('Tipo').selectOption('fee_agreement');
+  await form.getByLabel('Título').fill('Contrato de honorários — contencioso');
+  await form.getByLabel('Texto').fill('Contratante: {{client_name}}. Honorários de {{valor}}.');
+  await form.getByText('Campos desconhecidos: valor').waitFor();
+  expect(await form.getByRole('button', { name: 'Criar modelo' }).isDisabled()).toBe(true);
+  await form.getByLabel('Texto').fill('Contratante: {{client_name}}, atendido(a) em {{session_date}}. Contratado(a): {{lawyer_name}}, OAB {{lawyer_oab}}.');
+  await form.getByRole('button', { name: 'Criar modelo' }).click();
+  await lawyer.getByRole('heading', { level: 2, name: 'Contrato de honorários — contencioso' }).waitFor();
+  await screenshot(lawyer, 'contracts-lawyer-templates');
+  await sidebarLink(lawyer, /^Contratos/).click();
+  await lawyer.getByText('Um contrato de honorários é enviado depois de uma consulta realizada', { exact: false }).waitFor();
+  expect(pageProblems(lawyer)).toEqual([]);
 });

@@ -35,6 +35,10 @@ import { SessionCallPage } from './pages/call/SessionCallPage';
 import { SessionPage } from './pages/sessions/SessionPage';
 import { SessionsPage } from './pages/sessions/SessionsPage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
+import { AdminContractsPage } from './pages/admin/ContractsPage';
+import { ContractPage } from './pages/contracts/ContractPage';
+import { ContractsPage } from './pages/contracts/ContractsPage';
+import { TemplatesPage } from './pages/lawyer/TemplatesPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RoleHomePage } from './pages/RoleHomePage';
@@ -47,6 +51,10 @@ const PAGES: Record<string, ComponentType> = {
   '/client/consultations': SessionsPage,
   '/client/payments': PaymentsPage,
   '/client/support': SupportPage,
+  '/client/contracts': ContractsPage,
+  '/lawyer/contracts': ContractsPage,
+  '/lawyer/templates': TemplatesPage,
+  '/admin/contracts': AdminContractsPage,
   '/lawyer/profile': LawyerOwnProfilePage,
   '/lawyer/availability': AvailabilityPage,
   '/lawyer/consultations': SessionsPage,
@@ -74,10 +82,14 @@ const SUBPAGES: Record<Role, readonly { path: string; Page: ComponentType }[]> =
     { path: '/client/payments/:id/receipt', Page: ReceiptPage },
     { path: '/client/consultations/:id', Page: SessionPage },
     { path: '/client/support/:id', Page: TicketPage },
+    { path: '/client/contracts/:id', Page: ContractPage },
   ],
-  LAWYER: [{ path: '/lawyer/consultations/:id', Page: SessionPage }],
+  LAWYER: [
+    { path: '/lawyer/consultations/:id', Page: SessionPage },
+    { path: '/lawyer/contracts/:id', Page: ContractPage },
+  ],
   PARTNER: [],
-  ADMIN: [],
+  ADMIN: [{ path: '/admin/contracts/:id', Page: ContractPage }],
 };
 
 const roles = Object.keys(ROLE_HOME) as Role[];

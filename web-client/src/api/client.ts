@@ -44,6 +44,13 @@ export type Totals = Schemas['Totals'];
 export type Payout = Schemas['Payout'];
 export type CommissionRules = Schemas['CommissionRules'];
 export type RecordingRow = Schemas['LegalModeSession'];
+export type ContractSummary = Schemas['ContractSummary'];
+export type ContractDetail = Schemas['ContractDetail'];
+export type ContractVersion = Schemas['VersionView'];
+export type ContractStatus = Schemas['ContractStatus'];
+export type ContractKind = Schemas['ContractKind'];
+export type ContractTemplate = Schemas['Template'];
+export type ConsultationTerms = Schemas['TermsView'];
 export const MODERATION_REASONS: readonly ModerationReason[] = ['abuse', 'personal_data', 'off_topic'];
 export const OUTCOMES: readonly Outcome[] = ['refund_client', 'pay_lawyer', 'warn', 'dismiss'];
 /** A period of a report or statement (RFC 3339 instants). */
@@ -323,9 +330,15 @@ export class ApiClient {
 
   // --- payments --------------------------------------------------------------------------
 
-  /** Starts paying for a consultation; send the browser to `checkout_url`. */
-  createCheckout(lawyerId: string): Promise<JsonOf<'create_session', 201>> {
-    return this.request('POST', '/api/checkout/create-session', { body: { lawyer_id: lawyerId } });
+  /** Starts paying for a consultation, accepting the consultation terms whose text hashes to
+   *  `termsSha256`; send the browser to `checkout_url`. */
+  createCheckout(lawyerId: string, termsSha256: string): Promise<JsonOf<'create_session', 201>> {
+    return this.request('POST', '/api/checkout/create-session', { body: { lawyer_id: lawyerId, terms_sha256: termsSha256 } });
+  }
+
+  /** The consultation terms this client accepts by paying this lawyer. */
+  consultationTerms(lawyerId: string): Promise<ConsultationTerms> {
+    return this.request('GET', `/api/lawyers/${encodeURIComponent(lawyerId)}/consultation-terms`);
   }
 
   payments(): Promise<JsonOf<'my_payments', 200>> {
@@ -481,6 +494,70 @@ export class ApiClient {
 
   liveCalls(): Promise<LiveRoom[]> {
     return this.request('GET', '/api/admin/calls');
+  }
+
+  // --- contracts ---------------------------------------------------------------------------
+
+  contracts(): Promise<ContractSummary[]> {
+    return this.request('GET', '/api/contracts');
+  }
+
+  adminContracts(status?: ContractStatus): Promise<ContractSummary[]> {
+    return this.request('GET', '/api/admin/contracts', { query: status ? { status } : {} });
+  }
+
+  contract(id: string): Promise<ContractDetail> {
+    return this.request('GET', `/api/contracts/${encodeURIComponent(id)}`);
+  }
+
+  draftContract(body: { template_id: string; session_id: string }): Promise<ContractDetail> {
+    return this.request('POST', '/api/contracts', { body });
+  }
+
+  editDraft(id: string, body: { title?: string; body: string }): Promise<ContractDetail> {
+    return this.request('PUT', `/api/contracts/${encodeURIComponent(id)}/draft`, { body });
+  }
+
+  newContractVersion(id: string): Promise<ContractDetail> {
+    return this.request('POST', `/api/contracts/${encodeURIComponent(id)}/versions`, { body: {} });
+  }
+
+  sendContract(id: string, expiresInDays: number): Promise<ContractDetail> {
+    return this.request('POST', `/api/contracts/${encodeURIComponent(id)}/send`, { body: { expires_in_days: expiresInDays } });
+  }
+
+  answerContract(id: string, accept: boolean, body: { version: number; body_sha256: string; reason?: string }): Promise<ContractDetail> {
+    return this.request('POST', `/api/contracts/${encodeURIComponent(id)}/${accept ? 'accept' : 'decline'}`, { body });
+  }
+
+  /** Activate or complete (the lawyer). */
+  progressContract(id: string, step: 'activate' | 'complete'): Promise<ContractDetail> {
+    return this.request('POST', `/api/contracts/${encodeURIComponent(id)}/${step}`, { body: {} });
+  }
+
+  terminateContract(id: string, reason: string): Promise<ContractDetail> {
+    return this.request('POST', `/api/contracts/${encodeURIComponent(id)}/terminate`, { body: { reason } });
+  }
+
+  /** A sent version's PDF or exact text (plain GETs with the session cookie). */
+  contractFileUrl(id: string, version: number, file: 'pdf' | 'text'): string {
+    return `${this.baseUrl}/api/contracts/${encodeURIComponent(id)}/versions/${version}/${file}`;
+  }
+
+  contractTemplates(): Promise<ContractTemplate[]> {
+    return this.request('GET', '/api/lawyer/contract-templates');
+  }
+
+  createTemplate(body: { kind: ContractKind; title: string; body: string }): Promise<ContractTemplate> {
+    return this.request('POST', '/api/lawyer/contract-templates', { body });
+  }
+
+  updateTemplate(id: string, body: { title: string; body: string }): Promise<ContractTemplate> {
+    return this.request('PUT', `/api/lawyer/contract-templates/${encodeURIComponent(id)}`, { body });
+  }
+
+  archiveTemplate(id: string): Promise<void> {
+    return this.request('DELETE', `/api/lawyer/contract-templates/${encodeURIComponent(id)}`);
   }
 
   /** A link to the session's .ics file (a plain GET with the session cookie). */

@@ -1,4 +1,5 @@
 import { opsEn } from './ops.en';
+import { contractsEn } from './contracts.en';
 import { callEn } from './call.en';
 import { marketplaceEn } from './marketplace.en';
 import type { MessageKey } from './pt-BR';
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...marketplaceEn,
   ...callEn,
   ...opsEn,
+  ...contractsEn,
   'app.name': 'Tribuna',
   'app.tagline': 'Legal video consultations with OAB-registered lawyers.',
 

@@ -1,6 +1,7 @@
 // Portuguese (Brazil): the default language. Every key here must exist in en.ts (the type
 // checker and i18n.test.ts both check). Placeholders are written {name}.
 import { opsPtBR } from './ops.pt-BR';
+import { contractsPtBR } from './contracts.pt-BR';
 import { callPtBR } from './call.pt-BR';
 import { marketplacePtBR } from './marketplace.pt-BR';
 
@@ -8,6 +9,7 @@ export const ptBR = {
   ...marketplacePtBR,
   ...callPtBR,
   ...opsPtBR,
+  ...contractsPtBR,
   'app.name': 'Tribuna',
   'app.tagline': 'Consultas jurídicas por vídeo com advogados inscritos na OAB.',
 

@@ -13,17 +13,22 @@ import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { LoadError } from '../../ui/LoadError';
 
+/** The consultation terms, to read and accept before paying; paying accepts exactly this text. */
 function PayButton({ lawyerId }: { lawyerId: string }) {
   const { t } = useI18n();
+  const terms = useLoad(() => api.consultationTerms(lawyerId), [lawyerId]);
+  const [accepted, setAccepted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   async function onPay() {
+    if (!terms.data) return;
     setBusy(true);
     setError(null);
     try {
-      const checkout = await api.createCheckout(lawyerId);
+      const checkout = await api.createCheckout(lawyerId, terms.data.body_sha256);
       // Stripe's page (or the local stand-in's); it sends the browser back to the payment page.
       window.location.assign(checkout.checkout_url);
     } catch (e) {
@@ -34,12 +39,32 @@ function PayButton({ lawyerId }: { lawyerId: string }) {
 
   return (
     <>
+      {terms.error !== null && <LoadError error={terms.error} retry={terms.reload} />}
+      {terms.data && (
+        <div className="terms">
+          <details>
+            <summary>
+              {t('terms.read')}: {terms.data.title}
+            </summary>
+            <pre className="contract-text" tabIndex={0}>
+              {terms.data.body}
+            </pre>
+            <p className="muted small">
+              SHA-256 <code className="hash">{terms.data.body_sha256}</code>
+            </p>
+          </details>
+          <label className="checkbox">
+            <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} /> {t('terms.accept')}
+          </label>
+        </div>
+      )}
       {error !== null && (
         <p className="alert alert-error" role="alert">
           {errorText(t, error)}
         </p>
       )}
-      <button type="button" className="button button-primary button-block button-large" onClick={onPay} disabled={busy}>
+      {!accepted && terms.data && <p className="muted small">{t('terms.required')}</p>}
+      <button type="button" className="button button-primary button-block button-large" onClick={onPay} disabled={busy || !accepted || !terms.data}>
         {busy ? t('lawyerPage.paying') : t('lawyerPage.pay')}
       </button>
     </>
