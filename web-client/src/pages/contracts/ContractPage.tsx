@@ -57,24 +57,21 @@ function VersionBlock({ contractId, version, open }: { contractId: string; versi
 }
 
 /** The lawyer's editor of the unsent version, with "send". */
-function DraftEditor({ detail, onChange }: { detail: ContractDetail; onChange: (d: ContractDetail) => void }) {
+function DraftEditor({ detail, onChange }: { detail: ContractDetail; onChange: (d: ContractDetail, note: string) => void }) {
   const { t } = useI18n();
   const draft = draftVersion(detail.versions)!;
   const firstDraft = detail.contract.status === 'draft';
   const [title, setTitle] = useState(detail.contract.title);
   const [body, setBody] = useState(draft.body);
   const [days, setDays] = useState(7);
-  const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   async function run(action: () => Promise<ContractDetail>, done: string) {
     setBusy(true);
     setError(null);
-    setNote(null);
     try {
-      onChange(await action());
-      setNote(done);
+      onChange(await action(), done);
     } catch (e) {
       setError(e);
     } finally {
@@ -118,11 +115,6 @@ function DraftEditor({ detail, onChange }: { detail: ContractDetail; onChange: (
           </button>
         </div>
       </form>
-      {note && (
-        <p className="alert alert-ok" role="status">
-          {note}
-        </p>
-      )}
       {error !== null && (
         <p className="alert alert-error" role="alert">
           {errorText(t, error)}
@@ -183,6 +175,7 @@ export function ContractPage() {
   const loaded = useLoad(() => api.contract(id), [id]);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState<string | null>(null);
   const d = loaded.data;
   const actions: ContractAction[] = d ? actionsFor(d, user.role) : [];
   const base = `${ROLE_HOME[user.role]}/contracts`;
@@ -224,7 +217,21 @@ export function ContractPage() {
               {errorText(t, error)}
             </p>
           )}
-          {actions.includes('edit') && <DraftEditor key={d.versions.length} detail={d} onChange={loaded.setData} />}
+          {note && (
+            <p className="alert alert-ok" role="status">
+              {note}
+            </p>
+          )}
+          {actions.includes('edit') && (
+            <DraftEditor
+              key={d.versions.length}
+              detail={d}
+              onChange={(next, done) => {
+                loaded.setData(next);
+                setNote(done);
+              }}
+            />
+          )}
           {actions.includes('accept') && <AnswerForm detail={d} onChange={loaded.setData} onDecline={() => setDialog('decline')} />}
           {(actions.includes('newVersion') || actions.includes('activate') || actions.includes('complete') || actions.includes('terminate')) && (
             <p className="actions">
