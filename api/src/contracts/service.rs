@@ -200,23 +200,25 @@ async fn store_files(
     Ok((key, sha256_bytes(&bytes)))
 }
 
-/// Records the consultation terms a client accepted while starting a checkout: one
-/// contract with one sent version and its acceptance, inside the checkout's transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn accept_terms_at_checkout(
-    tx: &mut Tx<'_>,
+/// Consultation terms whose text and PDF are in the blob store, ready to be recorded as
+/// accepted. Stored before the checkout's transaction opens, so no lock is held while the
+/// store answers.
+pub struct StoredTerms {
+    pub contract_id: Uuid,
+    pub terms: Terms,
+    pdf_key: String,
+    pdf_sha256: String,
+}
+
+pub async fn store_terms(
     state: &AppState,
-    payment_id: Uuid,
-    lawyer_id: Uuid,
-    caller: &Caller,
-    terms: &Terms,
-    evidence: &Evidence,
+    terms: Terms,
     now: DateTime<Utc>,
-) -> Result<Uuid, ApiError> {
-    let id = Uuid::new_v4();
+) -> Result<StoredTerms, ApiError> {
+    let contract_id = Uuid::new_v4();
     let (pdf_key, pdf_sha256) = store_files(
         state,
-        id,
+        contract_id,
         &terms.title,
         1,
         &terms.body,
@@ -224,6 +226,27 @@ pub async fn accept_terms_at_checkout(
         now,
     )
     .await?;
+    Ok(StoredTerms {
+        contract_id,
+        terms,
+        pdf_key,
+        pdf_sha256,
+    })
+}
+
+/// Records the consultation terms a client accepted while starting a checkout: one
+/// contract with one sent version and its acceptance, inside the checkout's transaction.
+pub async fn accept_terms_at_checkout(
+    tx: &mut Tx<'_>,
+    stored: &StoredTerms,
+    payment_id: Uuid,
+    lawyer_id: Uuid,
+    caller: &Caller,
+    evidence: &Evidence,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let (id, terms) = (stored.contract_id, &stored.terms);
+    let (pdf_key, pdf_sha256) = (&stored.pdf_key, &stored.pdf_sha256);
     sqlx::query(
         "INSERT INTO contracts (id, kind, lawyer_id, client_id, payment_id, template_id, title, status, created_at, updated_at)
          VALUES ($1, 'consultation_terms', $2, $3, $4, $5, $6, 'accepted', $7, $7)",
@@ -245,8 +268,8 @@ pub async fn accept_terms_at_checkout(
         &terms.body_sha256,
         now,
         None,
-        &pdf_key,
-        &pdf_sha256,
+        pdf_key,
+        pdf_sha256,
     )
     .await?;
     let answer = Answer {
@@ -486,6 +509,13 @@ pub async fn edit_draft(
     }
     let mut tx = state.db.begin().await?;
     let contract = lawyers_contract(&mut tx, caller, id).await?;
+    let status = contract.status_at(state.now());
+    if !matches!(status, ContractStatus::Draft | ContractStatus::Sent) {
+        return Err(ApiError::conflict(
+            "contract_status",
+            format!("a {} contract is not edited", status.as_str()),
+        ));
+    }
     let Some(draft) = store::draft(&mut *tx, id).await? else {
         return Err(sent_version_immutable(contract.current_version));
     };

@@ -155,6 +155,7 @@ pub async fn create_session(
         state.settings.service_fee_min_cents,
     );
     let expires_at = now + state.settings.checkout_ttl;
+    let terms = contracts::service::store_terms(&state, terms, now).await?;
 
     let mut tx = state.db.begin().await?;
     let payment_id: Uuid = sqlx::query_scalar(
@@ -174,11 +175,10 @@ pub async fn create_session(
     let evidence = contracts::Evidence::of(ip.0, &headers);
     contracts::service::accept_terms_at_checkout(
         &mut tx,
-        &state,
+        &terms,
         payment_id,
         lawyer.user_id,
         &caller,
-        &terms,
         &evidence,
         now,
     )
