@@ -5,6 +5,7 @@
 
 pub mod local_tsa;
 pub mod proof;
+pub mod rtp;
 pub mod seal;
 pub mod store;
 pub mod timestamp;
