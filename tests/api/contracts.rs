@@ -79,6 +79,21 @@ impl TestApp {
         t["id"].as_str().unwrap().to_owned()
     }
 
+    /// A fee agreement drafted from a new template after the held `session`: its detail.
+    async fn fee_agreement_draft(&self, lawyer: &Actor, session: &str) -> Value {
+        let template = self.fee_template(lawyer).await;
+        json_ok(
+            lawyer
+                .post(
+                    "/api/contracts",
+                    &json!({"template_id": template, "session_id": session}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
     /// A fee agreement drafted after a held session and sent; returns (contract id, detail).
     async fn sent_fee_agreement(
         &self,
@@ -89,17 +104,7 @@ impl TestApp {
         // Paying needs the real time (the Stripe stand-in checks checkout expiries against it).
         self.clock.set(chrono::Utc::now());
         let session = self.completed_session(client, lawyer).await;
-        let template = self.fee_template(lawyer).await;
-        let draft = json_ok(
-            lawyer
-                .post(
-                    "/api/contracts",
-                    &json!({"template_id": template, "session_id": session}),
-                )
-                .await,
-            StatusCode::CREATED,
-        )
-        .await;
+        let draft = self.fee_agreement_draft(lawyer, &session).await;
         let id = draft["contract"]["id"].as_str().unwrap().to_owned();
         let sent = json_ok(
             lawyer
@@ -289,17 +294,7 @@ async fn a_fee_agreement_goes_from_draft_to_completed_and_its_pdf_shows_the_acce
     let lawyer = app.verified_lawyer(&admin, "4102", 20_000).await;
     let client = app.register("CLIENT").await;
     let session = app.completed_session(&client, &lawyer).await;
-    let template = app.fee_template(&lawyer).await;
-    let draft = json_ok(
-        lawyer
-            .post(
-                "/api/contracts",
-                &json!({"template_id": template, "session_id": session}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let draft = app.fee_agreement_draft(&lawyer, &session).await;
     assert_eq!(draft["contract"]["status"], "draft");
     let id = draft["contract"]["id"].as_str().unwrap().to_owned();
     let filled = draft["versions"][0]["body"].as_str().unwrap();
@@ -785,17 +780,7 @@ async fn documents_live_in_s3_and_a_store_that_is_down_sends_nothing(db: PgPool)
     let lawyer = app.verified_lawyer(&admin, "4107", 20_000).await;
     let client = app.register("CLIENT").await;
     let session = app.completed_session(&client, &lawyer).await;
-    let template = app.fee_template(&lawyer).await;
-    let draft = json_ok(
-        lawyer
-            .post(
-                "/api/contracts",
-                &json!({"template_id": template, "session_id": session}),
-            )
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let draft = app.fee_agreement_draft(&lawyer, &session).await;
     let id = draft["contract"]["id"].as_str().unwrap().to_owned();
 
     // The store goes down: sending fails whole, and the draft stays a draft.

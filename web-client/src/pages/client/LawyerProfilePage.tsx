@@ -9,6 +9,7 @@ import { RatingDistribution } from '../../marketplace/ui/Rating';
 import { ReviewItem } from '../../reviews/ui';
 import { SlotPreview } from '../../marketplace/ui/SlotPicker';
 import { UnbookedPayments } from '../../marketplace/ui/UnbookedPayments';
+import { ErrorAlert } from '../../ui/ErrorAlert';
 import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
@@ -58,11 +59,7 @@ function PayButton({ lawyerId }: { lawyerId: string }) {
           </label>
         </div>
       )}
-      {error !== null && (
-        <p className="alert alert-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {!accepted && terms.data && <p className="muted small">{t('terms.required')}</p>}
       <button type="button" className="button button-primary button-block button-large" onClick={onPay} disabled={busy || !accepted || !terms.data}>
         {busy ? t('lawyerPage.paying') : t('lawyerPage.pay')}

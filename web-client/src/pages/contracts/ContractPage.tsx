@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { ROLE_HOME } from '../../layout/nav';
 import { formatInstant } from '../../time/format';
 import { ReasonlessConfirm } from '../../ui/Confirm';
-import { errorText } from '../../ui/errors';
+import { ErrorAlert } from '../../ui/ErrorAlert';
 import { Field } from '../../ui/Field';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
@@ -115,11 +115,7 @@ function DraftEditor({ detail, onChange }: { detail: ContractDetail; onChange: (
           </button>
         </div>
       </form>
-      {error !== null && (
-        <p className="alert alert-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </section>
   );
 }
@@ -156,11 +152,7 @@ function AnswerForm({ detail, onChange, onDecline }: { detail: ContractDetail; o
           {t('contract.decline')}
         </button>
       </p>
-      {error !== null && (
-        <p className="alert alert-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </form>
   );
 }
@@ -212,11 +204,7 @@ export function ContractPage() {
             </p>
           )}
           {d.contract.end_reason && <p className="muted">{t('contract.endReason', { reason: d.contract.end_reason })}</p>}
-          {error !== null && (
-            <p className="alert alert-error" role="alert">
-              {errorText(t, error)}
-            </p>
-          )}
+          <ErrorAlert error={error} />
           {note && (
             <p className="alert alert-ok" role="status">
               {note}

@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { useSignedIn } from '../../auth/SessionProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatInstant } from '../../time/format';
-import { errorText } from '../../ui/errors';
+import { ErrorAlert } from '../../ui/ErrorAlert';
 import { Field } from '../../ui/Field';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
@@ -69,11 +69,7 @@ function NewFeeAgreement() {
           </button>
         </form>
       )}
-      {error !== null && (
-        <p className="alert alert-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </section>
   );
 }

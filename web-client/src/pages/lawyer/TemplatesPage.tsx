@@ -3,7 +3,7 @@ import { api, type ContractKind, type ContractTemplate } from '../../api/client'
 import { checkTemplate, PLACEHOLDERS } from '../../contracts/contracts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ReasonlessConfirm } from '../../ui/Confirm';
-import { errorText } from '../../ui/errors';
+import { ErrorAlert } from '../../ui/ErrorAlert';
 import { Field } from '../../ui/Field';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
@@ -64,11 +64,7 @@ function TemplateForm({ editing, onSaved, onCancel }: { editing: ContractTemplat
       <Field id={`${prefix}-body`} label={t('templates.body')} hint={t('templates.placeholders', { list: PLACEHOLDERS[kind].map((p) => `{{${p}}}`).join(' ') })} error={problem}>
         <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={12} minLength={20} required />
       </Field>
-      {error !== null && (
-        <p className="alert alert-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <p className="actions">
         <button type="submit" className="button button-primary" disabled={busy || problem !== undefined}>
           {editing ? t('templates.save') : t('templates.create')}
