@@ -1,12 +1,15 @@
-//! Legal Mode. For now: sealing files for the custody vault, so that the server
-//! (which holds only the vault's public keys) can seal a recording and never open
-//! it. The recorder, the proofs and the verifier come with the Legal Mode issue.
+//! Legal Mode: sealing files for the custody vault (the server holds only the vault's
+//! public keys: it can seal a recording and never open it), the signed and timestamped
+//! proofs and their offline verifier, the blob store, and the recorder's pure parts so far
+//! (`rtp`: reorder, depacketize, RTP-to-wall-clock; `segment`: where segments are cut).
+//! The tap on the SFU and the muxing into WebM segments are still to come.
 #![forbid(unsafe_code)]
 
 pub mod local_tsa;
 pub mod proof;
 pub mod rtp;
 pub mod seal;
+pub mod segment;
 pub mod store;
 pub mod timestamp;
 pub mod vault;
