@@ -52,3 +52,16 @@ ensure_web_client() {
     (cd "$dir" && npm ci --no-audit --no-fund)
   fi
 }
+
+# The stable target directory only grows: every dependency or feature change leaves a test
+# binary of hundreds of MB and incremental caches behind. Drop what no build touched for
+# three days (cargo rebuilds it if it is ever needed again).
+prune_stale_builds() {
+  local dir="$CARGO_TARGET_DIR/debug"
+  [ -d "$dir" ] || return 0
+  local before
+  before="$(du -sm "$dir" 2>/dev/null | cut -f1)"
+  find "$dir/deps" -maxdepth 1 -type f -executable -size +20M -mtime +3 -delete 2>/dev/null || true
+  find "$dir/incremental" -mindepth 1 -maxdepth 1 -type d -mtime +3 -exec rm -rf {} + 2>/dev/null || true
+  log "build cache: ${before} MB before pruning, $(du -sm "$dir" 2>/dev/null | cut -f1) MB after"
+}

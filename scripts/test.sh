@@ -11,6 +11,7 @@ source scripts/e2e.sh
 ensure_system_packages
 ensure_python_packages
 ensure_web_client
+prune_stale_builds
 
 log "formatting"
 cargo fmt --all -- --check
