@@ -147,6 +147,34 @@ async fn an_admin_resolves_a_no_show_with_a_refund_and_the_reporter_sees_the_out
         .unwrap();
     assert_eq!(audit[0]["action"], "support.resolved");
     assert_eq!(audit[0]["details"]["outcome"], "refund_client");
+
+    // The lawyer's own report on the same session cannot be "refunded" again: the admin is
+    // told, and the ticket stays open for another outcome.
+    let second: Value = lawyer
+        .post(
+            &format!("/api/sessions/{session}/no-show"),
+            &json!({"body": "O cliente diz que eu faltei."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second = second["id"].as_str().unwrap();
+    let refused = admin
+        .post(
+            &format!("/api/admin/support/{second}/resolve"),
+            &json!({"outcome": "refund_client", "note": "Reembolso em dobro?"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(refused).await, "nothing_to_refund");
+    let still: Value = lawyer
+        .get(&format!("/api/support/tickets/{second}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still["status"], "open");
 }
 
 #[sqlx::test]

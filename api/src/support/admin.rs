@@ -113,7 +113,12 @@ async fn resolve(
                 .fetch_one(&state.db)
                 .await?;
         // The refund is idempotent (one key per payment), so resolving again after a failure is safe.
-        payments::refund_in_full(&state, payment, "support outcome").await?;
+        if !payments::refund_in_full(&state, payment, "support outcome").await? {
+            return Err(ApiError::conflict(
+                "nothing_to_refund",
+                "the session's payment is already refunded (or was never captured): nothing was refunded; choose another outcome",
+            ));
+        }
     }
     let now = state.now();
     let mut tx = state.db.begin().await?;

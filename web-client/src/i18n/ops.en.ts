@@ -20,6 +20,7 @@ export const opsEn: Record<keyof typeof opsPtBR, string> = {
   'error.nothing_to_pay': 'There is nothing approved to pay out to this person.',
   'error.already_paid': 'This payout is already marked as paid.',
   'error.already_resolved': 'This ticket is already resolved.',
+  'error.nothing_to_refund': 'This consultation\'s payment was already refunded: nothing was refunded again. Choose another outcome.',
   'error.invalid_reference': 'The server refused the reference.',
   'error.validation': 'The server refused a field. Check the form.',
 

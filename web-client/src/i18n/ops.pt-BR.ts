@@ -18,6 +18,7 @@ export const opsPtBR = {
   'error.nothing_to_pay': 'Não há valores liberados para repassar a esta pessoa.',
   'error.already_paid': 'Este repasse já está marcado como pago.',
   'error.already_resolved': 'Este chamado já foi resolvido.',
+  'error.nothing_to_refund': 'O pagamento desta consulta já foi reembolsado: nada foi devolvido de novo. Escolha outro desfecho.',
   'error.invalid_reference': 'O servidor recusou a referência informada.',
   'error.validation': 'O servidor recusou algum campo. Revise o formulário.',
 
