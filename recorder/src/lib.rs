@@ -9,6 +9,7 @@
 pub mod local_tsa;
 pub mod mux;
 pub mod proof;
+pub mod recording;
 pub mod rtp;
 pub mod seal;
 pub mod segment;

@@ -17,6 +17,8 @@ use crate::rtp::depacketize::Codec;
 pub enum MuxError {
     #[error("ffmpeg: {0}")]
     Ffmpeg(#[from] ffmpeg::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
     #[error("a segment needs a track")]
     Empty,
     #[error("the segment has no {0} track")]

@@ -1,10 +1,11 @@
 //! A segment written by the muxer is a Matroska/WebM file that ffprobe (Debian's ffmpeg)
 //! reads with the right tracks, picture size and duration.
 
-use std::process::Command;
-
 use tribuna_recorder::mux::{SegmentWriter, Track, VideoTrack};
 use tribuna_recorder::rtp::depacketize::Codec;
+
+mod probe;
+use probe::ffprobe;
 
 /// A VP8 frame header: a keyframe carries the start code and the picture size.
 fn vp8_frame(key: bool, width: u16, height: u16) -> Vec<u8> {
@@ -21,27 +22,6 @@ fn vp8_frame(key: bool, width: u16, height: u16) -> Vec<u8> {
 
 /// An Opus packet of 20 ms of silence (CELT, full band).
 const OPUS_SILENCE: [u8; 3] = [0xf8, 0xff, 0xfe];
-
-pub fn ffprobe(path: &std::path::Path) -> serde_json::Value {
-    let out = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_type,codec_name,width,height:format=duration,format_name",
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .expect("ffprobe runs (Debian's ffmpeg package)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[test]
 fn a_vp8_and_opus_segment_probes_with_its_tracks_size_and_duration() {

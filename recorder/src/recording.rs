@@ -1,0 +1,212 @@
+//! One participant's recording: RTP of their audio and video in, segment files out. Each
+//! track's packets are reordered, depacketized and timed (wall clock); the segmenter decides
+//! where files are cut; the muxer writes them. A closed segment is handed to the caller to
+//! hash, chain, seal and store.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::mux::{self, MuxError, SegmentWriter, Track, VideoTrack};
+use crate::rtp::clock::MediaClock;
+use crate::rtp::depacketize::{vp8_dimensions, Codec, Depacketizer, Event, Frame};
+use crate::rtp::reorder::Reorder;
+use crate::rtp::Packet;
+use crate::segment::{Decision, Segmenter};
+
+/// How long a missing packet is waited for, and how many are held meanwhile.
+const REORDER_WAIT: StdDuration = StdDuration::from_millis(150);
+const REORDER_CAPACITY: usize = 512;
+
+/// A finished segment file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedSegment {
+    pub participant: String,
+    pub index: u32,
+    pub path: PathBuf,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Ask the publisher for a video keyframe (send a PLI).
+    KeyframeNeeded,
+    Closed(ClosedSegment),
+}
+
+struct TrackState {
+    codec: Codec,
+    reorder: Reorder,
+    depacketizer: Depacketizer,
+    clock: MediaClock,
+}
+
+impl TrackState {
+    fn new(codec: Codec) -> Self {
+        TrackState {
+            codec,
+            reorder: Reorder::new(REORDER_WAIT, REORDER_CAPACITY),
+            depacketizer: Depacketizer::new(codec),
+            clock: MediaClock::new(if codec.is_video() { 90_000 } else { 48_000 }),
+        }
+    }
+}
+
+struct Open {
+    writer: SegmentWriter,
+    index: u32,
+    path: PathBuf,
+    start: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+pub struct ParticipantRecorder {
+    identity: String,
+    dir: PathBuf,
+    video: Option<TrackState>,
+    audio: Option<TrackState>,
+    segmenter: Segmenter,
+    open: Option<Open>,
+}
+
+impl ParticipantRecorder {
+    /// Records `identity` into files under `dir`, cutting about every `target`.
+    pub fn new(
+        identity: &str,
+        dir: &Path,
+        video: Option<Codec>,
+        audio: bool,
+        target: Duration,
+    ) -> Self {
+        ParticipantRecorder {
+            identity: identity.to_owned(),
+            dir: dir.to_owned(),
+            video: video.map(TrackState::new),
+            audio: audio.then(|| TrackState::new(Codec::Opus)),
+            segmenter: Segmenter::new(target, video.is_some()),
+            open: None,
+        }
+    }
+
+    /// Takes one RTP packet of `track`, which arrived at `now` (`wall` on the wall clock).
+    pub fn on_rtp(
+        &mut self,
+        track: Track,
+        packet: Packet,
+        now: Instant,
+        wall: DateTime<Utc>,
+    ) -> Result<Vec<Output>, MuxError> {
+        let state = match track {
+            Track::Video => self.video.as_mut(),
+            Track::Audio => self.audio.as_mut(),
+        };
+        let Some(state) = state else {
+            return Ok(Vec::new());
+        };
+        state.clock.on_packet(packet.timestamp, wall);
+        let mut events = Vec::new();
+        for released in state.reorder.push(packet, now) {
+            events.extend(state.depacketizer.push(released));
+        }
+        let mut out = Vec::new();
+        let mut frames = Vec::new();
+        for e in events {
+            match e {
+                Event::KeyframeNeeded => out.push(Output::KeyframeNeeded),
+                Event::Frame(f) => {
+                    let at = state.clock.wall_clock(f.timestamp).unwrap_or(wall);
+                    frames.push((f, at));
+                }
+            }
+        }
+        for (frame, at) in frames {
+            out.extend(self.frame(track, frame, at)?);
+        }
+        Ok(out)
+    }
+
+    /// A sender report for `track`: the sender's NTP time of RTP time `rtp`.
+    pub fn on_sender_report(&mut self, track: Track, ntp: u64, rtp: u32) {
+        let state = match track {
+            Track::Video => self.video.as_mut(),
+            Track::Audio => self.audio.as_mut(),
+        };
+        if let Some(s) = state {
+            s.clock.on_sender_report(ntp, rtp);
+        }
+    }
+
+    fn frame(
+        &mut self,
+        track: Track,
+        frame: Frame,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Output>, MuxError> {
+        let video = track == Track::Video;
+        let mut out = Vec::new();
+        match self.segmenter.on_frame(at, video, video && frame.keyframe) {
+            Decision::Keep => {}
+            Decision::KeepAndAskKeyframe => out.push(Output::KeyframeNeeded),
+            Decision::Start { index } => {
+                out.extend(self.close()?.map(Output::Closed));
+                self.start(index, &frame, at)?;
+            }
+        }
+        if let Some(open) = &mut self.open {
+            let ms = (at - open.start).num_milliseconds();
+            open.writer.write(track, ms, &frame.data, frame.keyframe)?;
+            open.last = open.last.max(at);
+        }
+        Ok(out)
+    }
+
+    fn start(&mut self, index: u32, first: &Frame, at: DateTime<Utc>) -> Result<(), MuxError> {
+        let video = self.video.as_ref().map(|v| {
+            let (width, height) = match v.codec {
+                Codec::Vp8 => vp8_dimensions(&first.data).unwrap_or((640, 480)),
+                _ => (640, 480),
+            };
+            VideoTrack {
+                codec: v.codec,
+                width,
+                height,
+            }
+        });
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.dir.join(format!(
+            "{}-{index:05}.{}",
+            self.identity,
+            mux::extension(video)
+        ));
+        let writer = SegmentWriter::create(&path, video, &first.data, self.audio.is_some())?;
+        self.open = Some(Open {
+            writer,
+            index,
+            path,
+            start: at,
+            last: at,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<Option<ClosedSegment>, MuxError> {
+        let Some(open) = self.open.take() else {
+            return Ok(None);
+        };
+        open.writer.finish()?;
+        Ok(Some(ClosedSegment {
+            participant: self.identity.clone(),
+            index: open.index,
+            path: open.path,
+            start: open.start,
+            end: open.last,
+        }))
+    }
+
+    /// Closes the segment being written (the participant left or the call ended).
+    pub fn finish(&mut self) -> Result<Option<ClosedSegment>, MuxError> {
+        self.close()
+    }
+}
