@@ -6,6 +6,7 @@
 // Unsafe code is refused everywhere but `mux`, which sets ffmpeg fields ffmpeg-next does not wrap.
 #![deny(unsafe_code)]
 
+pub mod bundle;
 pub mod local_tsa;
 pub mod mux;
 pub mod proof;

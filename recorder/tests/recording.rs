@@ -1,11 +1,15 @@
 //! A participant's RTP becomes segment files cut on keyframes, with wall-clock times, that
-//! ffprobe reads with the right tracks and durations; a lost packet asks for a keyframe.
+//! ffprobe reads with the right tracks and durations; a lost packet asks for a keyframe; two
+//! participants' segments make a signed, timestamped bundle that verifies.
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use tribuna_recorder::bundle::Bundle;
+use tribuna_recorder::local_tsa::LocalTsa;
 use tribuna_recorder::mux::Track;
-use tribuna_recorder::recording::{Output, ParticipantRecorder};
+use tribuna_recorder::proof::{self, Participant};
+use tribuna_recorder::recording::{ClosedSegment, Output, ParticipantRecorder};
 use tribuna_recorder::rtp::depacketize::Codec;
 use tribuna_recorder::rtp::Packet;
 
@@ -25,25 +29,27 @@ fn vp8_payload(key: bool) -> Vec<u8> {
     p
 }
 
-#[test]
-fn ten_seconds_become_three_segments_cut_on_keyframes() {
-    let dir = std::env::temp_dir().join(format!("tribuna-recording-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// `seconds` of one participant's synthetic call: video every 1/30 s with a keyframe every
+/// 2 s, audio every 20 ms; the video packet at `lose_ms` (if any) is lost on the way.
+/// Returns the recorder's outputs, the last segment included.
+fn record(
+    identity: &str,
+    dir: &std::path::Path,
+    w0: DateTime<Utc>,
+    seconds: u64,
+    lose_ms: Option<u64>,
+) -> Vec<Output> {
     let mut r = ParticipantRecorder::new(
-        "client-1",
-        &dir,
+        identity,
+        dir,
         Some(Codec::Vp8),
         true,
         chrono::Duration::seconds(4),
     );
     let t0 = Instant::now();
-    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
     let mut outputs = Vec::new();
     let (mut vseq, mut aseq) = (1000u16, 7u16);
-    // Ten seconds: video every 1/30 s with a keyframe every 2 s, audio every 20 ms. One video
-    // packet at 5 s is lost on the way.
-    let mut ms = 0u64;
-    while ms < 10_000 {
+    for ms in 0..seconds * 1_000 {
         let at = (
             t0 + Duration::from_millis(ms),
             w0 + chrono::Duration::milliseconds(ms as i64),
@@ -67,41 +73,62 @@ fn ten_seconds_become_three_segments_cut_on_keyframes() {
                 payload: vp8_payload(key),
             };
             vseq = vseq.wrapping_add(1);
-            if ms != 5_033 {
+            if Some(ms) != lose_ms {
                 outputs.extend(r.on_rtp(Track::Video, p, at.0, at.1).unwrap());
             }
         }
-        ms += 1;
     }
-    // The reorder buffer gives the lost packet up once it has waited long enough.
+    // A last packet, late enough for the reorder buffer to give up any loss before it.
+    let end = seconds * 1_000;
+    let p = Packet {
+        sequence: vseq,
+        timestamp: (end * 90) as u32,
+        marker: true,
+        payload: vp8_payload(false),
+    };
     outputs.extend(
         r.on_rtp(
             Track::Video,
-            Packet {
-                sequence: vseq,
-                timestamp: (10_000 * 90) as u32,
-                marker: true,
-                payload: vp8_payload(false),
-            },
-            t0 + Duration::from_millis(10_500),
-            w0 + chrono::Duration::milliseconds(10_000),
+            p,
+            t0 + Duration::from_millis(end + 500),
+            w0 + chrono::Duration::milliseconds(end as i64),
         )
         .unwrap(),
     );
-    let last = r.finish().unwrap().expect("a segment was open");
+    outputs.extend(r.finish().unwrap().map(Output::Closed));
+    outputs
+}
 
+fn closed(outputs: &[Output]) -> Vec<ClosedSegment> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Closed(c) => Some(c.clone()),
+            Output::KeyframeNeeded => None,
+        })
+        .collect()
+}
+
+fn temp(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tribuna-{tag}-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn ten_seconds_become_three_segments_cut_on_keyframes() {
+    let dir = temp("recording");
+    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
+    let outputs = record("client-1", &dir, w0, 10, Some(5_033));
     assert!(
         outputs.contains(&Output::KeyframeNeeded),
         "the loss asks for a keyframe"
     );
-    let mut closed: Vec<_> = outputs
-        .into_iter()
-        .filter_map(|o| match o {
-            Output::Closed(c) => Some(c),
-            Output::KeyframeNeeded => None,
-        })
-        .collect();
-    closed.push(last);
+    let closed = closed(&outputs);
     let starts: Vec<i64> = closed
         .iter()
         .map(|c| (c.start - w0).num_milliseconds())
@@ -132,4 +159,70 @@ fn ten_seconds_become_three_segments_cut_on_keyframes() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn two_participants_segments_make_a_bundle_that_verifies_and_plays() {
+    let work = temp("bundle-work");
+    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
+    let mut bundle = Bundle::create(&work.join("bundle"), "session-1", 0, w0).unwrap();
+    bundle.participants = vec![
+        Participant {
+            identity: "client-1".into(),
+            role: "client".into(),
+            display_name: "Ana".into(),
+            oab: None,
+        },
+        Participant {
+            identity: "lawyer-1".into(),
+            role: "lawyer".into(),
+            display_name: "Dr. Bruno".into(),
+            oab: Some("123456/SP".into()),
+        },
+    ];
+    // Segments join the chain in the order they close, both participants interleaved.
+    let mut all: Vec<ClosedSegment> = ["client-1", "lawyer-1"]
+        .iter()
+        .flat_map(|who| closed(&record(who, &work.join(who), w0, 9, None)))
+        .collect();
+    all.sort_by_key(|c| (c.end, c.participant.clone()));
+    for c in &all {
+        bundle.add(c).unwrap();
+    }
+    let tsa = LocalTsa::create(&work.join("tsa")).unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let manifest = bundle
+        .finish(w0 + chrono::Duration::seconds(9), &key, |bytes| {
+            let query =
+                tribuna_recorder::timestamp::request(bytes).map_err(std::io::Error::other)?;
+            tsa.reply(&query).map_err(std::io::Error::other)
+        })
+        .unwrap();
+    let report = proof::verify(
+        &work.join("bundle"),
+        Some(&hex::encode(key.verifying_key().to_bytes())),
+        Some(&tsa.root()),
+    )
+    .unwrap();
+    assert_eq!(report.segments, 6);
+    assert_eq!(manifest.participants[1].oab.as_deref(), Some("123456/SP"));
+    // Each participant's segments play for the whole call.
+    for who in ["client-1", "lawyer-1"] {
+        let total: f64 = manifest
+            .segments
+            .iter()
+            .filter(|s| s.participant == who)
+            .map(|s| {
+                let probe =
+                    probe::ffprobe(&work.join("bundle").join(proof::SEGMENTS).join(&s.file));
+                probe["format"]["duration"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .sum();
+        assert!((total - 9.0).abs() <= 0.5, "{who}: {total} s");
+    }
+    let _ = std::fs::remove_dir_all(&work);
 }
