@@ -55,6 +55,12 @@ async fn each_party_reviews_once_and_only_reviews_of_lawyers_rank_them(db: PgPoo
         .unwrap();
     assert_eq!(public.len(), 1);
     assert_eq!(public[0]["comment"], "Muito clara e objetiva.");
+    // What the lawyer wrote about the client is not public under the client's id.
+    let about_client = app
+        .anonymous()
+        .get(&format!("/api/lawyers/{}/reviews", client.id))
+        .await;
+    assert_eq!(about_client.status(), StatusCode::NOT_FOUND);
 }
 
 #[sqlx::test]

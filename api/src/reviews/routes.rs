@@ -201,14 +201,19 @@ pub struct PageQuery {
     per_page: Option<i64>,
 }
 
-/// A lawyer's visible reviews, newest first.
+/// A lawyer's visible reviews, newest first (404 for anyone who is not a lawyer).
 #[utoipa::path(get, path = "/api/lawyers/{id}/reviews", tag = "reviews", params(("id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = [ReviewView])))]
+    responses((status = 200, body = [ReviewView]), (status = 404, body = ErrorBody)))]
 async fn lawyer_reviews(
     State(state): State<AppState>,
     PathParam(id): PathParam<Uuid>,
     QueryParams(q): QueryParams<PageQuery>,
 ) -> Result<Json<Vec<ReviewView>>, ApiError> {
+    // Only lawyers' reviews are public (a lawyer's own page reads them while unlisted too);
+    // what lawyers wrote about a client is not.
+    crate::lawyers::store::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("lawyer"))?;
     let Paging {
         per_page, offset, ..
     } = Paging::new(q.page, q.per_page);

@@ -822,7 +822,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A lawyer's visible reviews, newest first. */
+        /** A lawyer's visible reviews, newest first (404 for anyone who is not a lawyer). */
         get: operations["lawyer_reviews"];
         put?: never;
         post?: never;
@@ -3945,6 +3945,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
