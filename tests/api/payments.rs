@@ -383,3 +383,31 @@ async fn admins_list_legal_mode_sessions_with_their_recording_state(db: PgPool) 
     assert_eq!(list.len(), 1, "only the Legal Mode session");
     assert_eq!(list[0]["recording"], "not_recorded");
 }
+
+#[sqlx::test]
+async fn a_checkout_the_provider_refuses_fails_the_payment_and_ends_its_terms(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "3099", 20_000).await;
+    let client = app.register("CLIENT").await;
+    // Two days ahead, the checkout's expiry is beyond what Stripe (and the stand-in) accepts.
+    app.clock
+        .set(chrono::Utc::now() + chrono::Duration::days(2));
+    let request = app.checkout_body(&client, &lawyer).await;
+    let res = client.post("/api/checkout/create-session", &request).await;
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(error_code(res).await, "payment_provider_error");
+    let (payment, terms): (String, String) = sqlx::query_as(
+        "SELECT p.status, c.status FROM payments p JOIN contracts c ON c.payment_id = p.id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((payment.as_str(), terms.as_str()), ("failed", "terminated"));
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'payment.failed'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}

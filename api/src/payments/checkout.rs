@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::gateway::{CheckoutRequest, Gateway};
+use super::state::PaymentStatus;
 use super::store::{self, Payment};
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Caller, ClientIp, Clients, Only};
@@ -208,11 +209,27 @@ pub async fn create_session(
     let created = match gateway.create_checkout(request).await {
         Ok(c) => c,
         Err(e) => {
-            sqlx::query("UPDATE payments SET failure_reason = $2 WHERE id = $1")
-                .bind(payment_id)
-                .bind(e.to_string())
-                .execute(&state.db)
+            // No Checkout Session exists, so no webhook will ever end this payment: it fails
+            // now (and the consultation terms accepted with it end with it).
+            let mut tx = state.db.begin().await?;
+            if let Some(payment) = store::lock(&mut tx, payment_id).await? {
+                sqlx::query("UPDATE payments SET failure_reason = $2 WHERE id = $1")
+                    .bind(payment_id)
+                    .bind(e.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                let why = json!({ "checkout": "the payment provider refused or did not answer" });
+                store::set_status(
+                    &mut tx,
+                    &payment,
+                    PaymentStatus::Failed,
+                    Some(caller.actor()),
+                    why,
+                    state.now(),
+                )
                 .await?;
+            }
+            tx.commit().await?;
             return Err(provider_error(e));
         }
     };
