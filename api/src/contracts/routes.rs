@@ -17,7 +17,7 @@ use super::store::{self, ContractRow};
 use super::views::{AnswerView, ContractDetail, ContractSummary, VersionView};
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Admins, Caller, ClientIp, Clients, Lawyers, Only, Parties};
-use crate::domain::Role;
+use crate::domain::{Reason, Role};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, PathParam, QueryParams};
 use crate::state::AppState;
@@ -135,7 +135,32 @@ async fn contract(
     caller: Caller,
     PathParam(id): PathParam<Uuid>,
 ) -> Result<Json<ContractDetail>, ApiError> {
-    Ok(Json(detail(&state, &caller, id).await?))
+    let shown = detail(&state, &caller, id).await?;
+    if caller.role == Role::Admin {
+        admin_read(&state, &caller, id, None).await?;
+    }
+    Ok(Json(shown))
+}
+
+/// An admin read a contract (its versions, or one version's file): audited.
+async fn admin_read(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<(), ApiError> {
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let event = AuditEvent::new(
+        Some(caller.actor()),
+        "contract.read_by_admin",
+        "contract",
+        id,
+    )
+    .details(json!({ "version": version }));
+    audit::record(&mut tx, event, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -317,25 +342,8 @@ async fn terminate(
     PathParam(id): PathParam<Uuid>,
     JsonBody(body): JsonBody<TerminateBody>,
 ) -> Result<Json<ContractDetail>, ApiError> {
-    let reason = body.reason.trim();
-    if !(3..=1000).contains(&reason.chars().count()) {
-        return Err(ApiError::unprocessable(
-            "invalid_reason",
-            "reason: 3 to 1000 characters",
-        ));
-    }
-    if caller.role == Role::Client {
-        let c = store::get(&state.db, id).await?;
-        if c.as_ref().is_some_and(|c| {
-            c.client_id == caller.id.0 && c.status_at(state.now()) == ContractStatus::Sent
-        }) {
-            return Err(ApiError::conflict(
-                "decline_instead",
-                "a contract waiting for your answer is declined, not terminated",
-            ));
-        }
-    }
-    service::progress(&state, &caller, id, Step::Terminate, Some(reason)).await?;
+    let reason = Reason::parse(&body.reason)?;
+    service::progress(&state, &caller, id, Step::Terminate, Some(reason.as_str())).await?;
     Ok(Json(detail(&state, &caller, id).await?))
 }
 
@@ -344,26 +352,16 @@ async fn sent_version(
     caller: &Caller,
     id: Uuid,
     number: i32,
-) -> Result<(store::VersionRow, Viewer), ApiError> {
+) -> Result<store::VersionRow, ApiError> {
     let (_, viewer) = visible(state, caller, id).await?;
     let v = store::version(&state.db, id, number)
         .await?
         .filter(|v| v.sent_at.is_some())
         .ok_or_else(|| ApiError::not_found("sent version"))?;
     if viewer == Viewer::Admin {
-        let now = state.now();
-        let mut tx = state.db.begin().await?;
-        let event = AuditEvent::new(
-            Some(caller.actor()),
-            "contract.read_by_admin",
-            "contract",
-            id,
-        )
-        .details(json!({ "version": number }));
-        audit::record(&mut tx, event, now).await?;
-        tx.commit().await?;
+        admin_read(state, caller, id, Some(number)).await?;
     }
-    Ok((v, viewer))
+    Ok(v)
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, filename: String) -> Response {
@@ -399,7 +397,7 @@ async fn version_pdf(
     caller: Caller,
     PathParam((id, number)): PathParam<(Uuid, i32)>,
 ) -> Result<Response, ApiError> {
-    let (v, _) = sent_version(&state, &caller, id, number).await?;
+    let v = sent_version(&state, &caller, id, number).await?;
     let key = v.pdf_key.expect("sent versions have a PDF");
     let bytes = state
         .services
@@ -428,7 +426,7 @@ async fn version_text(
     caller: Caller,
     PathParam((id, number)): PathParam<(Uuid, i32)>,
 ) -> Result<Response, ApiError> {
-    let (v, _) = sent_version(&state, &caller, id, number).await?;
+    let v = sent_version(&state, &caller, id, number).await?;
     Ok(download(
         v.body.into_bytes(),
         "text/plain; charset=utf-8",

@@ -15,7 +15,9 @@ use uuid::Uuid;
 use super::lifecycle::{self, ContractStatus, Step};
 use super::pdf::{self, PdfDocument};
 use super::store::{self, ContractRow, VersionRow};
-use super::template::{ContractKind, TemplateText, DEFAULT_CONSULTATION_TERMS};
+use super::template::{
+    document_text, document_title, ContractKind, TemplateText, DEFAULT_CONSULTATION_TERMS,
+};
 use crate::audit::{self, AuditEvent};
 use crate::auth::Caller;
 use crate::error::{violated_constraint, ApiError};
@@ -499,14 +501,8 @@ pub async fn edit_draft(
     title: Option<String>,
     body: &str,
 ) -> Result<(), ApiError> {
-    let body = body.trim();
-    let len = body.chars().count();
-    if !(20..=50_000).contains(&len) {
-        return Err(ApiError::unprocessable(
-            "invalid_body",
-            format!("body: must be 20 to 50000 characters, not {len}"),
-        ));
-    }
+    let body = document_text(body)?;
+    let title = title.as_deref().map(document_title).transpose()?;
     let mut tx = state.db.begin().await?;
     let contract = lawyers_contract(&mut tx, caller, id).await?;
     let status = contract.status_at(state.now());
@@ -528,13 +524,7 @@ pub async fn edit_draft(
     .bind(sha256_hex(body))
     .execute(&mut *tx)
     .await?;
-    if let Some(title) = title.map(|t| t.trim().to_owned()) {
-        if !(3..=120).contains(&title.chars().count()) {
-            return Err(ApiError::unprocessable(
-                "invalid_title",
-                "title: must be 3 to 120 characters",
-            ));
-        }
+    if let Some(title) = title {
         if contract.status() != ContractStatus::Draft {
             return Err(ApiError::conflict(
                 "title_fixed",
@@ -700,6 +690,15 @@ pub async fn progress(
                     && c.status() != ContractStatus::Draft)
         })
         .ok_or_else(|| ApiError::not_found("contract"))?;
+    if step == Step::Terminate
+        && contract.client_id == caller.id.0
+        && contract.status_at(now) == ContractStatus::Sent
+    {
+        return Err(ApiError::conflict(
+            "decline_instead",
+            "a contract waiting for your answer is declined, not terminated",
+        ));
+    }
     if contract.kind == ContractKind::ConsultationTerms.as_str() {
         return Err(ApiError::conflict(
             "follows_session",

@@ -67,15 +67,10 @@ pub async fn lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     id: Uuid,
 ) -> Result<Option<ContractRow>, sqlx::Error> {
-    let found: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM contracts WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match found {
-        Some(id) => get(&mut **tx, id).await,
-        None => Ok(None),
-    }
+    sqlx::query_as(&format!("{SELECT} WHERE c.id = $1 FOR UPDATE OF c"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 /// A party's contracts, newest first; clients never see drafts.

@@ -64,20 +64,35 @@ impl ContractKind {
     }
 }
 
+/// A document's or template's text: trimmed, 20 to 50 000 characters (as the database allows).
+pub fn document_text(raw: &str) -> Result<&str, DomainError> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    if !(20..=50_000).contains(&len) {
+        return Err(DomainError::new(
+            "body",
+            format!("must be 20 to 50000 characters, not {len}"),
+        ));
+    }
+    Ok(text)
+}
+
+/// A document's or template's title: trimmed, 3 to 120 characters.
+pub fn document_title(raw: &str) -> Result<String, DomainError> {
+    let t = raw.trim();
+    if !(3..=120).contains(&t.chars().count()) {
+        return Err(DomainError::new("title", "must be 3 to 120 characters"));
+    }
+    Ok(t.to_owned())
+}
+
 /// A template's text, checked: every `{{name}}` is one its kind knows, and braces pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateText(String);
 
 impl TemplateText {
     pub fn parse(kind: ContractKind, text: &str) -> Result<Self, DomainError> {
-        let text = text.trim();
-        let len = text.chars().count();
-        if !(20..=50_000).contains(&len) {
-            return Err(DomainError::new(
-                "body",
-                format!("must be 20 to 50000 characters, not {len}"),
-            ));
-        }
+        let text = document_text(text)?;
         let known = kind.placeholders();
         let unknown: Vec<String> = pieces(text)
             .map_err(|at| {

@@ -10,9 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::template::{ContractKind, TemplateText};
+use super::template::{document_title, ContractKind, TemplateText};
 use crate::auth::{Lawyers, Only};
-use crate::domain::DomainError;
 use crate::error::{violated_constraint, ApiError, ErrorBody};
 use crate::extract::{JsonBody, PathParam};
 use crate::state::AppState;
@@ -51,14 +50,6 @@ pub struct TemplateChange {
     pub body: String,
 }
 
-fn title(raw: &str) -> Result<String, DomainError> {
-    let t = raw.trim();
-    if !(3..=120).contains(&t.chars().count()) {
-        return Err(DomainError::new("title", "must be 3 to 120 characters"));
-    }
-    Ok(t.to_owned())
-}
-
 fn one_terms_template(e: sqlx::Error) -> ApiError {
     match violated_constraint(&e) {
         Some("contract_templates_one_consultation_terms") => ApiError::conflict(
@@ -95,7 +86,7 @@ async fn create_template(
     Only(caller, _): Only<Lawyers>,
     JsonBody(body): JsonBody<TemplateBody>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    let title = title(&body.title)?;
+    let title = document_title(&body.title)?;
     let text = TemplateText::parse(body.kind, &body.body)?;
     let now = state.now();
     let row = sqlx::query_as(&format!(
@@ -132,7 +123,7 @@ async fn update_template(
     .await?
     .ok_or_else(|| ApiError::not_found("template"))?;
     let kind = ContractKind::parse(&kind).expect("the database checks kinds");
-    let title = title(&body.title)?;
+    let title = document_title(&body.title)?;
     let text = TemplateText::parse(kind, &body.body)?;
     let row = sqlx::query_as(&format!(
         "UPDATE contract_templates SET title = $3, body = $4, updated_at = $5
