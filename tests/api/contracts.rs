@@ -478,6 +478,19 @@ async fn a_fee_agreement_goes_from_draft_to_completed_and_its_pdf_shows_the_acce
             .len(),
         1
     );
+    // Reading the versions' text on the contract's page is audited too.
+    assert_eq!(
+        admin.get(&format!("/api/contracts/{id}")).await.status(),
+        StatusCode::OK
+    );
+    let reads = audit_entries(&db, "contract.read_by_admin", &id).await;
+    assert_eq!(
+        reads
+            .iter()
+            .map(|(_, d)| d["version"].clone())
+            .collect::<Vec<_>>(),
+        [json!(1), Value::Null]
+    );
     let other_client = app.register("CLIENT").await;
     let other_lawyer = app.verified_lawyer(&admin, "4103", 20_000).await;
     for outsider in [&other_client, &other_lawyer] {
