@@ -110,26 +110,34 @@ struct Due {
 /// Attempts before a message is given up as undeliverable.
 const MAX_ATTEMPTS: i32 = 8;
 
-/// Delivers due messages (a batch at a time, rows locked with SKIP LOCKED so workers
-/// never send one twice). Reminders of a session that has since changed or ended are
-/// skipped. A failed delivery is retried with exponential backoff, then given up.
+/// Messages delivered per tick at most.
+const BATCH: usize = 100;
+
+/// Delivers due messages, each in its own short transaction: the row is locked with SKIP
+/// LOCKED (so workers never send one twice) and its outcome commits right after its delivery,
+/// so a later failure cannot make an already sent message look unsent. Reminders of a session
+/// that has since changed or ended are skipped. A failed delivery is retried with exponential
+/// backoff, then given up.
 async fn deliver_messages(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let due: Vec<Due> = sqlx::query_as(
-        "SELECT m.id, m.kind, m.subject, m.body, m.ics, m.attempts, u.email, u.display_name,
-                m.session_revision, s.revision AS current_revision, s.status AS session_status
-         FROM outbox_messages m
-         JOIN users u ON u.id = m.recipient_id
-         LEFT JOIN legal_sessions s ON s.id = m.session_id
-         WHERE m.sent_at IS NULL AND m.skipped_reason IS NULL AND m.available_at <= $1
-         ORDER BY m.available_at LIMIT 100 FOR UPDATE OF m SKIP LOCKED",
-    )
-    .bind(now)
-    .fetch_all(&mut *tx)
-    .await?;
     let (mut sent, mut skipped) = (0, 0);
-    for m in due {
+    for _ in 0..BATCH {
+        let mut tx = state.db.begin().await?;
+        let Some(m): Option<Due> = sqlx::query_as(
+            "SELECT m.id, m.kind, m.subject, m.body, m.ics, m.attempts, u.email, u.display_name,
+                    m.session_revision, s.revision AS current_revision, s.status AS session_status
+             FROM outbox_messages m
+             JOIN users u ON u.id = m.recipient_id
+             LEFT JOIN legal_sessions s ON s.id = m.session_id
+             WHERE m.sent_at IS NULL AND m.skipped_reason IS NULL AND m.available_at <= $1
+             ORDER BY m.available_at LIMIT 1 FOR UPDATE OF m SKIP LOCKED",
+        )
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            break;
+        };
         let stale = m.kind.starts_with("reminder")
             && (m.session_revision != m.current_revision
                 || !matches!(
@@ -143,6 +151,7 @@ async fn deliver_messages(state: &AppState) -> Result<(usize, usize), sqlx::Erro
             .bind(m.id)
             .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             skipped += 1;
             continue;
         }
@@ -174,7 +183,7 @@ async fn deliver_messages(state: &AppState) -> Result<(usize, usize), sqlx::Erro
                 .await?;
             }
         }
+        tx.commit().await?;
     }
-    tx.commit().await?;
     Ok((sent, skipped))
 }
