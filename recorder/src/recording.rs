@@ -150,7 +150,9 @@ impl ParticipantRecorder {
             Decision::Keep => {}
             Decision::KeepAndAskKeyframe => out.push(Output::KeyframeNeeded),
             Decision::Start { index } => {
-                out.extend(self.close()?.map(Output::Closed));
+                // Frames of the other track stamped after this keyframe may already be in the
+                // closing segment (a keyframe is many packets): it ends where this one starts.
+                out.extend(self.close(Some(at))?.map(Output::Closed));
                 self.start(index, &frame, at)?;
             }
         }
@@ -191,22 +193,53 @@ impl ParticipantRecorder {
         Ok(())
     }
 
-    fn close(&mut self) -> Result<Option<ClosedSegment>, MuxError> {
+    /// Closes the open segment, ending it at its last frame or at `next_start` if earlier.
+    fn close(
+        &mut self,
+        next_start: Option<DateTime<Utc>>,
+    ) -> Result<Option<ClosedSegment>, MuxError> {
         let Some(open) = self.open.take() else {
             return Ok(None);
         };
         open.writer.finish()?;
+        let end = next_start.map_or(open.last, |n| open.last.min(n));
         Ok(Some(ClosedSegment {
             participant: self.identity.clone(),
             index: open.index,
             path: open.path,
             start: open.start,
-            end: open.last,
+            end: end.max(open.start),
         }))
     }
 
-    /// Closes the segment being written (the participant left or the call ended).
-    pub fn finish(&mut self) -> Result<Option<ClosedSegment>, MuxError> {
-        self.close()
+    /// The participant left or the call ended at `now`: what the reorder buffers still hold
+    /// is written (a gap no longer waited for), then the open segment is closed.
+    pub fn finish(&mut self, now: Instant) -> Result<Vec<Output>, MuxError> {
+        let mut out = Vec::new();
+        for track in [Track::Video, Track::Audio] {
+            let state = match track {
+                Track::Video => self.video.as_mut(),
+                Track::Audio => self.audio.as_mut(),
+            };
+            let Some(state) = state else { continue };
+            let mut frames = Vec::new();
+            for released in state.reorder.poll(now + REORDER_WAIT) {
+                for e in state.depacketizer.push(released) {
+                    match e {
+                        Event::KeyframeNeeded => {}
+                        Event::Frame(f) => {
+                            if let Some(at) = state.clock.wall_clock(f.timestamp) {
+                                frames.push((f, at));
+                            }
+                        }
+                    }
+                }
+            }
+            for (frame, at) in frames {
+                out.extend(self.frame(track, frame, at)?);
+            }
+        }
+        out.extend(self.close(None)?.map(Output::Closed));
+        Ok(out)
     }
 }

@@ -34,17 +34,21 @@ fn a_vp8_and_opus_segment_probes_with_its_tracks_size_and_duration() {
     let mut w =
         SegmentWriter::create(&path, Some(video), &vp8_frame(true, 320, 240), true).unwrap();
     // Three seconds: video at 30 frames/s with a keyframe each second, audio every 20 ms.
-    let mut t_video = 0;
+    let mut frame = 0i64;
     let mut t_audio = 0;
-    while t_video < 3_000 || t_audio < 3_000 {
+    loop {
+        let t_video = frame * 1_000 / 30;
+        if t_video >= 3_000 && t_audio >= 3_000 {
+            break;
+        }
         if t_audio <= t_video {
             w.write(Track::Audio, t_audio, &OPUS_SILENCE, true).unwrap();
             t_audio += 20;
         } else {
-            let key = t_video % 1_000 == 0;
+            let key = frame % 30 == 0;
             w.write(Track::Video, t_video, &vp8_frame(key, 320, 240), key)
                 .unwrap();
-            t_video += 1_000 / 30 + i64::from(t_video % 3 == 0);
+            frame += 1;
         }
     }
     w.finish().unwrap();

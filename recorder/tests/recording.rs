@@ -78,24 +78,11 @@ fn record(
             }
         }
     }
-    // A last packet, late enough for the reorder buffer to give up any loss before it.
-    let end = seconds * 1_000;
-    let p = Packet {
-        sequence: vseq,
-        timestamp: (end * 90) as u32,
-        marker: true,
-        payload: vp8_payload(false),
-    };
+    // The call ends: a loss still waited for is given up, the last segment closed.
     outputs.extend(
-        r.on_rtp(
-            Track::Video,
-            p,
-            t0 + Duration::from_millis(end + 500),
-            w0 + chrono::Duration::milliseconds(end as i64),
-        )
-        .unwrap(),
+        r.finish(t0 + Duration::from_millis(seconds * 1_000))
+            .unwrap(),
     );
-    outputs.extend(r.finish().unwrap().map(Output::Closed));
     outputs
 }
 
@@ -124,9 +111,12 @@ fn ten_seconds_become_three_segments_cut_on_keyframes() {
     let dir = temp("recording");
     let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
     let outputs = record("client-1", &dir, w0, 10, Some(5_033));
-    assert!(
-        outputs.contains(&Output::KeyframeNeeded),
-        "the loss asks for a keyframe"
+    let requests = |o: &[Output]| o.iter().filter(|x| **x == Output::KeyframeNeeded).count();
+    let without_loss = record("client-2", &dir, w0, 10, None);
+    assert_eq!(
+        requests(&outputs),
+        requests(&without_loss) + 1,
+        "the loss asks for one more keyframe"
     );
     let closed = closed(&outputs);
     let starts: Vec<i64> = closed
@@ -225,4 +215,58 @@ fn two_participants_segments_make_a_bundle_that_verifies_and_plays() {
         assert!((total - 9.0).abs() <= 0.5, "{who}: {total} s");
     }
     let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn a_segment_ends_where_the_next_begins_when_its_keyframe_arrives_late() {
+    let dir = temp("late-keyframe");
+    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
+    let t0 = Instant::now();
+    let mut r = ParticipantRecorder::new(
+        "lawyer-1",
+        &dir,
+        Some(Codec::Vp8),
+        true,
+        chrono::Duration::seconds(4),
+    );
+    let at = |ms: u64| {
+        (
+            t0 + Duration::from_millis(ms),
+            w0 + chrono::Duration::milliseconds(ms as i64),
+        )
+    };
+    let video = |seq: u16, ms: u64| Packet {
+        sequence: seq,
+        timestamp: (ms * 90) as u32,
+        marker: true,
+        payload: vp8_payload(true),
+    };
+    let (t, w) = at(0);
+    r.on_rtp(Track::Video, video(1, 0), t, w).unwrap();
+    // Audio up to 4.06 s is recorded before the keyframe stamped 4.0 s has fully arrived.
+    for (i, ms) in (0..=4_060).step_by(20).enumerate() {
+        let (t, w) = at(ms);
+        let p = Packet {
+            sequence: i as u16,
+            timestamp: (ms * 48) as u32,
+            marker: false,
+            payload: vec![0xf8, 0xff, 0xfe],
+        };
+        r.on_rtp(Track::Audio, p, t, w).unwrap();
+    }
+    let (t, _) = at(4_070);
+    let mut out = r
+        .on_rtp(Track::Video, video(2, 4_000), t, at(4_000).1)
+        .unwrap();
+    out.extend(r.finish(t).unwrap());
+    let segments = closed(&out);
+    assert_eq!(segments.len(), 2);
+    assert_eq!(segments[1].start, w0 + chrono::Duration::seconds(4));
+    assert!(
+        segments[0].end <= segments[1].start,
+        "{} > {}",
+        segments[0].end,
+        segments[1].start
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

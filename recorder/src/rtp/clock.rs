@@ -1,6 +1,7 @@
-//! RTP time to wall-clock time. Until the publisher's first RTCP sender report, a track's
-//! clock is anchored at the arrival time of its first packet; each sender report re-anchors
-//! it at the (NTP, RTP) pair the sender stated, which also lines up audio and video.
+//! RTP time to wall-clock time. A track's clock is anchored at the server's arrival time of
+//! its first packet. `on_sender_report` re-anchors it at the (NTP, RTP) pair a sender
+//! stated; the recorder does not call it yet: a client's clock may be off, so a later
+//! version should use reports only to line audio up with video, not for absolute time.
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -57,6 +57,8 @@ pub struct Depacketizer {
     current: Option<Partial>,
     /// Video waits for a keyframe at the start and after a loss.
     waiting_for_keyframe: bool,
+    /// The first keyframe was asked for (the recorder joins a stream already running).
+    asked_at_start: bool,
 }
 
 const START_CODE: [u8; 4] = [0, 0, 0, 1];
@@ -68,6 +70,7 @@ impl Depacketizer {
             unwrap: Unwrapper::default(),
             current: None,
             waiting_for_keyframe: codec.is_video(),
+            asked_at_start: !codec.is_video(),
         }
     }
 
@@ -84,7 +87,9 @@ impl Depacketizer {
             return Vec::new(); // an Opus frame is whole or absent
         }
         if let Some(c) = &mut self.current {
+            // The frame is dropped, and a keyframe asked for, when it ends.
             c.broken = true;
+            return Vec::new();
         }
         let asked = !self.waiting_for_keyframe;
         self.waiting_for_keyframe = true;
@@ -98,6 +103,10 @@ impl Depacketizer {
     fn packet(&mut self, p: Packet) -> Vec<Event> {
         let ts = self.unwrap.extend(p.timestamp);
         let mut out = Vec::new();
+        if !self.asked_at_start {
+            self.asked_at_start = true;
+            out.push(Event::KeyframeNeeded);
+        }
         if self.codec == Codec::Opus {
             if !p.payload.is_empty() {
                 out.push(Event::Frame(Frame {
@@ -141,7 +150,9 @@ impl Depacketizer {
             return Vec::new();
         };
         if c.broken {
-            return self.lost();
+            // Asked again even while waiting: this may have been the keyframe asked for.
+            self.waiting_for_keyframe = true;
+            return vec![Event::KeyframeNeeded];
         }
         if self.waiting_for_keyframe && !c.keyframe {
             return Vec::new();
@@ -307,6 +318,20 @@ mod tests {
     }
 
     #[test]
+    fn video_asks_for_a_keyframe_when_it_starts() {
+        let mut d = Depacketizer::new(Codec::Vp8);
+        assert_eq!(
+            d.push(pkt(1, 100, true, &[0x10, 0x01])),
+            vec![Event::KeyframeNeeded]
+        );
+        assert!(d.push(pkt(2, 200, true, &[0x10, 0x01])).is_empty());
+        let mut a = Depacketizer::new(Codec::Opus);
+        assert!(!a
+            .push(pkt(1, 960, true, &[0xfc]))
+            .contains(&Event::KeyframeNeeded));
+    }
+
+    #[test]
     fn video_waits_for_a_keyframe_and_asks_again_after_a_loss() {
         let mut d = Depacketizer::new(Codec::Vp8);
         // An interframe first: dropped (nothing to decode it against).
@@ -333,8 +358,19 @@ mod tests {
         let mut d = Depacketizer::new(Codec::Vp8);
         d.push(pkt(1, 100, true, &[&[0x10][..], &KEY[..]].concat()));
         assert!(frames(&d.push(pkt(2, 200, false, &[&[0x10][..], &KEY[..4]].concat()))).is_empty());
+        assert!(d.push(Released::Lost { count: 1 }).is_empty());
+        assert_eq!(
+            d.push(pkt(4, 200, true, &[0x00, 0xee])),
+            vec![Event::KeyframeNeeded],
+            "the broken frame is dropped and a keyframe asked for"
+        );
+        // A broken keyframe while waiting for one asks again.
+        d.push(pkt(5, 300, false, &[&[0x10][..], &KEY[..4]].concat()));
         d.push(Released::Lost { count: 1 });
-        assert!(frames(&d.push(pkt(4, 200, true, &[0x00, 0xee]))).is_empty());
+        assert_eq!(
+            d.push(pkt(7, 300, true, &[0x00, 0xee])),
+            vec![Event::KeyframeNeeded]
+        );
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub struct Reorder {
     unwrap: Unwrapper<16>,
     /// The next extended sequence number to release.
     next: Option<u64>,
-    held: BTreeMap<u64, (Packet, Instant)>,
+    held: BTreeMap<u64, Packet>,
+    /// When the packet `next` was first found missing (packets after it were held).
+    gap_since: Option<Instant>,
 }
 
 impl Reorder {
@@ -34,6 +36,7 @@ impl Reorder {
             unwrap: Unwrapper::default(),
             next: None,
             held: BTreeMap::new(),
+            gap_since: None,
         }
     }
 
@@ -44,28 +47,33 @@ impl Reorder {
         if seq < next || self.held.contains_key(&seq) {
             return self.poll(now); // late or duplicate
         }
-        self.held.insert(seq, (packet, now));
+        self.held.insert(seq, packet);
         self.poll(now)
     }
 
-    /// Releases what is in order, and skips a gap older than `max_wait` or too long to hold.
+    /// Releases what is in order, and skips a gap waited for `max_wait` (from when it was
+    /// first seen) or too long to hold.
     pub fn poll(&mut self, now: Instant) -> Vec<Released> {
         let mut out = Vec::new();
         while let Some(next) = self.next {
-            if let Some((packet, _)) = self.held.remove(&next) {
+            if let Some(packet) = self.held.remove(&next) {
                 out.push(Released::Packet(packet));
                 self.next = Some(next + 1);
+                self.gap_since = None;
                 continue;
             }
-            let Some((&first, (_, arrived))) = self.held.iter().next() else {
+            let Some(&first) = self.held.keys().next() else {
                 break;
             };
-            let waited = now.saturating_duration_since(*arrived);
-            if waited >= self.max_wait || self.held.len() >= self.capacity {
+            let since = *self.gap_since.get_or_insert(now);
+            if now.saturating_duration_since(since) >= self.max_wait
+                || self.held.len() >= self.capacity
+            {
                 out.push(Released::Lost {
                     count: first - next,
                 });
                 self.next = Some(first);
+                self.gap_since = None;
             } else {
                 break;
             }
@@ -120,6 +128,20 @@ mod tests {
         );
         // What arrives after it was given up is too late.
         assert!(r.push(p(2), t + Duration::from_millis(101)).is_empty());
+    }
+
+    #[test]
+    fn the_wait_counts_from_when_the_gap_was_first_seen() {
+        let t = Instant::now();
+        let mut r = Reorder::new(Duration::from_millis(100), 64);
+        r.push(p(1), t);
+        assert!(r.push(p(4), t).is_empty());
+        // A packet behind the gap arriving later does not restart the wait.
+        assert!(r.push(p(3), t + Duration::from_millis(60)).is_empty());
+        assert_eq!(
+            seqs(&r.poll(t + Duration::from_millis(100))),
+            ["lost 1", "3", "4"]
+        );
     }
 
     #[test]
