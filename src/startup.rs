@@ -70,14 +70,20 @@ pub fn api_settings(settings: &Settings, addr: SocketAddr) -> ApiSettings {
     });
     ApiSettings {
         secure_cookies: public.starts_with("https://"),
-        session_ttl: minutes(settings.auth.session_ttl_hours * 60, 60 * 24 * 30)
-            .max(chrono::Duration::hours(1)),
+        session_ttl: minutes(
+            settings.auth.session_ttl_hours.saturating_mul(60),
+            60 * 24 * 30,
+        )
+        .max(chrono::Duration::hours(1)),
         login_attempts_per_minute: NonZeroU32::new(settings.auth.login_attempts_per_minute)
             .unwrap_or(NonZeroU32::MIN),
         service_fee_bps: p.service_fee_bps.min(10_000),
         service_fee_min_cents: p.service_fee_min_cents.max(0),
         checkout_ttl: minutes(p.checkout_ttl_minutes, 24 * 60).max(chrono::Duration::minutes(30)),
-        client_cancel_notice: minutes(p.client_cancel_notice_hours * 60, 60 * 24 * 14),
+        client_cancel_notice: minutes(
+            p.client_cancel_notice_hours.saturating_mul(60),
+            60 * 24 * 14,
+        ),
         sessions: SessionPolicy {
             lobby: minutes(settings.sessions.lobby_minutes, 120),
             overtime: minutes(settings.sessions.overtime_minutes, 120),

@@ -96,7 +96,17 @@ fn token_refusal(e: RoomTokenError) -> (&'static str, u16) {
 async fn authenticate(socket: &mut WebSocket, s: &Signaling) -> Option<(String, RoomGrant, bool)> {
     let first = match tokio::time::timeout(JOIN_TIMEOUT, socket.recv()).await {
         Ok(Some(Ok(Message::Text(t)))) => t,
-        Ok(_) => return None,
+        Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return None,
+        Ok(Some(Ok(_))) => {
+            refuse(
+                socket,
+                "join_first",
+                "the first message must be join, as a JSON text frame",
+                close::UNAUTHORIZED,
+            )
+            .await;
+            return None;
+        }
         Err(_) => {
             refuse(
                 socket,
@@ -199,18 +209,16 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
         tokio::select! {
             incoming = rx.next() => {
                 last_heard = tokio::time::Instant::now();
-                let frame = match incoming {
+                let handled = match incoming {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break End::Dropped,
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(Message::Binary(_))) => {
-                        strikes += 1;
-                        let _ = tx.send(text(&ServerMessage::error("bad_message", "messages are JSON text frames"))).await;
-                        if strikes >= MAX_STRIKES { break End::Abusive; }
-                        continue;
-                    }
+                    Some(Ok(Message::Text(t))) => handle(&participant, &grant, t.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => Err(Handled::Malformed(ServerMessage::error(
+                        "bad_message",
+                        "messages are JSON text frames",
+                    ))),
                     Some(Ok(_)) => continue,
                 };
-                match handle(&participant, &grant, frame.as_str()).await {
+                match handled {
                     Ok(Some(reply)) => { let _ = tx.send(text(&reply)).await; }
                     Ok(None) => {}
                     Err(Handled::Leave) => break End::Left,

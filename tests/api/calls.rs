@@ -221,8 +221,12 @@ async fn bad_messages_get_error_frames_and_the_call_goes_on(db: PgPool) {
     let mut ws = raw_socket(&app.ws_url()).await;
     ws.send(Message::text(json!({"type": "join", "version": 1, "room": "room-5", "token": app.token("room-5", "mallory")}).to_string())).await.unwrap();
     ws.send(Message::text("x".repeat(70 * 1024))).await.unwrap();
-    for _ in 0..5 {
+    for _ in 0..3 {
         ws.send(Message::text("{not json")).await.unwrap();
+    }
+    // Binary frames count as bad messages too, and the last strike says why it closes.
+    for _ in 0..2 {
+        ws.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
     }
     let mut codes = Vec::new();
     let mut close = None;
@@ -246,6 +250,25 @@ async fn bad_messages_get_error_frames_and_the_call_goes_on(db: PgPool) {
     assert_eq!(close, Some(4400));
     let before = bob.payloads_from("alice", "camera").len();
     bob.await_packets("alice", "camera", before + 25).await;
+
+    // A binary first frame is not a join: refused with a frame and a close code.
+    let mut ws = raw_socket(&app.ws_url()).await;
+    ws.send(Message::binary(vec![0u8; 8])).await.unwrap();
+    let mut refusal = (None, None);
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        match frame {
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                refusal.0 = v["code"].as_str().map(str::to_owned);
+            }
+            Message::Close(c) => {
+                refusal.1 = c.map(|c| u16::from(c.code));
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(refusal, (Some("join_first".to_owned()), Some(4401)));
 }
 
 #[sqlx::test]
