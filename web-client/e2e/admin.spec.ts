@@ -88,8 +88,15 @@ test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)('an admin suspends and restores a u
     // Contracts: read only, filtered by status.
     await page.goto('/admin/contracts');
     await page.getByRole('heading', { level: 1, name: 'Contratos' }).waitFor();
-    await page.getByLabel('Situação').selectOption('active');
-    await page.waitForURL((u) => u.searchParams.get('status') === 'active');
+    await page.locator('.table, .empty').first().waitFor();
+    const all = await page.locator('.table tbody tr').count();
+    await page.getByLabel('Situação').selectOption('terminated');
+    await page.waitForURL((u) => u.searchParams.get('status') === 'terminated');
+    await page.locator('.table, .empty').first().waitFor();
+    // Only terminated contracts are listed, no more than in the whole list, and none can be acted on.
+    const statuses = () => page.locator('.table tbody .tag').allInnerTexts();
+    await expect.poll(async () => (await statuses()).every((s) => s === 'Encerrado'), { timeout: 10_000 }).toBe(true);
+    expect((await statuses()).length).toBeLessThanOrEqual(all);
     expect(await page.getByRole('button', { name: /Enviar|Aceitar|Encerrar/ }).count()).toBe(0);
     await screenshot(page, 'admin-contracts');
     expect(pageProblems(page)).toEqual([]);

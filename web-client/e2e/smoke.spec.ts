@@ -111,6 +111,8 @@ test('on a phone the sidebar is a menu that opens and closes', async () => {
 
     const sidebar = page.getByRole('navigation', { name: 'Navegação principal' });
     const menu = page.getByRole('button', { name: 'Menu' });
+    // The layout is there (its menu button) before the sidebar's absence means anything.
+    await menu.waitFor();
     expect(await sidebar.isVisible()).toBe(false);
     await screenshot(page, 'phone-lawyer-home');
 

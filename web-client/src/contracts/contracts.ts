@@ -58,11 +58,6 @@ export const STATUS_TONE: Record<ContractStatus, Tone> = {
   expired: 'neutral',
 };
 
-/** Statuses that still ask someone to act. */
-export function isOpen(status: ContractStatus): boolean {
-  return status === 'draft' || status === 'sent' || status === 'accepted' || status === 'active';
-}
-
 /** The placeholders each kind of template may use (as the server checks them). */
 export const PLACEHOLDERS: Record<ContractKind, readonly string[]> = {
   consultation_terms: ['client_name', 'client_email', 'lawyer_name', 'lawyer_oab', 'fee', 'consultation_minutes', 'date'],

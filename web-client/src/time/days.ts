@@ -81,12 +81,3 @@ export function utcOffset(timeZone: string, at: Date = new Date()): string {
   return `UTC${offset.replace('-', '\u2212')}`;
 }
 
-/** Whether a string names a time zone this browser knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
