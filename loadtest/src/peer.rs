@@ -358,6 +358,18 @@ impl TestPeer {
             .expect("inbox open")
     }
 
+    /// The next inbox message of `kind`, within 10 s, failing if one of type `forbidden`
+    /// comes first (others are skipped).
+    pub async fn expect_before(&mut self, kind: &str, forbidden: &str) -> Value {
+        loop {
+            let m = self.expect_any().await;
+            assert_ne!(m["type"], forbidden, "{forbidden} before {kind}: {m}");
+            if m["type"] == kind {
+                return m;
+            }
+        }
+    }
+
     /// The next inbox message of `kind` (others are skipped), within 10 s.
     pub async fn expect(&mut self, kind: &str) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

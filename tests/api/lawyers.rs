@@ -86,25 +86,25 @@ async fn a_new_lawyer_is_pending_and_unlisted_until_an_admin_verifies_them(db: P
         StatusCode::NOT_FOUND
     );
     // The fee alone does not reset verification.
-    admin
+    let verified = admin
         .post(
             &format!("/api/admin/lawyers/{}/verify", lawyer.id),
             &json!({"reason": "checked again"}),
         )
         .await;
-    lawyer
+    assert_eq!(verified.status(), StatusCode::OK);
+    let changed = lawyer
         .send(
             Method::PUT,
             "/api/lawyer/profile",
             Some(&profile("654321", 30_000)),
         )
         .await;
-    assert_eq!(
-        anon.get(&format!("/api/lawyers/{}", lawyer.id))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(changed.status(), StatusCode::OK);
+    let card = anon.get(&format!("/api/lawyers/{}", lawyer.id)).await;
+    assert_eq!(card.status(), StatusCode::OK);
+    let card: Value = card.json().await.unwrap();
+    assert_eq!(card["fee_cents"], 30_000, "listed with the new fee");
 }
 
 #[sqlx::test]
@@ -184,16 +184,14 @@ async fn the_directory_filters_sorts_and_paginates(db: PgPool) {
     )
     .await;
     let unverified = app.register("LAWYER").await;
-    unverified
-        .send(
-            Method::PUT,
-            "/api/lawyer/profile",
-            Some(&profile("1004", 10_000)),
-        )
-        .await;
-    unverified
-        .send(Method::PUT, "/api/lawyer/availability", Some(&open_week()))
-        .await;
+    // A complete profile with open hours: only the missing verification keeps it unlisted.
+    for (path, body) in [
+        ("/api/lawyer/profile", profile("1004", 10_000)),
+        ("/api/lawyer/availability", open_week()),
+    ] {
+        let res = unverified.send(Method::PUT, path, Some(&body)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
 
     let anon = app.anonymous();
     let ids = |page: Value| -> Vec<String> {
