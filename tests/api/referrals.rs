@@ -125,4 +125,28 @@ async fn revoked_expired_and_used_up_codes_are_not_visited(db: PgPool) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A code valid for a day is visited today and not the day after tomorrow.
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    let expiring: Value = partner
+        .post(
+            "/api/partner/invites",
+            &json!({"kind": "client", "expires_at": tomorrow}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = expiring["code"].as_str().unwrap();
+    app.visit(code).await;
+    app.clock
+        .set(chrono::Utc::now() + chrono::Duration::days(2));
+    assert_eq!(
+        app.anonymous()
+            .post(&format!("/api/invites/{code}/visit"), &json!({}))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "expired"
+    );
 }
