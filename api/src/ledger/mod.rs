@@ -83,17 +83,16 @@ pub async fn on_completed(
     session: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let (client, lawyer, payment, lawyer_fee, service_fee): (Uuid, Uuid, Uuid, i64, i64) = sqlx::query_as(
+    let paid: Option<(Uuid, Uuid, Uuid, i64, i64)> = sqlx::query_as(
         "SELECT s.client_id, s.lawyer_id, s.payment_id, p.lawyer_fee_cents, p.service_fee_cents
          FROM legal_sessions s JOIN payments p ON p.id = s.payment_id WHERE s.id = $1 AND p.status = 'paid'",
     )
     .bind(session)
     .fetch_optional(&mut **tx)
-    .await?
-    .map_or((Uuid::nil(), Uuid::nil(), Uuid::nil(), 0, 0), |r| r);
-    if lawyer_fee == 0 {
+    .await?;
+    let Some((client, lawyer, payment, lawyer_fee, service_fee)) = paid else {
         return Ok(()); // not paid (refunded meanwhile): nothing is earned
-    }
+    };
     let rules = rules(tx).await?;
     let available = now + Duration::days(rules.hold_days.into());
     earn(

@@ -174,25 +174,6 @@ async fn partner_report(
     let now = state.now();
     let (from, to) = p.bounds(now)?;
     let partner = caller.id.0;
-    let count = |sql: &'static str| {
-        let db = state.db.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(sql)
-                .bind(partner)
-                .bind(from)
-                .bind(to)
-                .fetch_one(&db)
-                .await
-        }
-    };
-    let clicks = count("SELECT count(*) FROM invite_visits v JOIN invite_codes c ON c.id = v.code_id WHERE c.partner_id = $1 AND v.at >= $2 AND v.at < $3").await?;
-    let clients = count("SELECT count(*) FROM referrals WHERE partner_id = $1 AND referred_role = 'CLIENT' AND created_at >= $2 AND created_at < $3").await?;
-    let lawyers = count("SELECT count(*) FROM referrals WHERE partner_id = $1 AND referred_role = 'LAWYER' AND created_at >= $2 AND created_at < $3").await?;
-    let paid = count(
-        "SELECT count(*) FROM payments p JOIN referrals r ON r.referred_user_id = p.client_id AND r.referred_role = 'CLIENT'
-         WHERE r.partner_id = $1 AND p.paid_at >= $2 AND p.paid_at < $3 AND p.status IN ('paid', 'refunded')",
-    )
-    .await?;
     let entries = entries(&state.db, partner, from, to, now).await?;
     if p.format.as_deref() == Some("csv") {
         let mut csv =
@@ -222,6 +203,23 @@ async fn partner_report(
         )
             .into_response());
     }
+    // The counters, in one round trip (only the JSON report shows them).
+    let (clicks, clients, lawyers, paid): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT
+           (SELECT count(*) FROM invite_visits v JOIN invite_codes c ON c.id = v.code_id
+             WHERE c.partner_id = $1 AND v.at >= $2 AND v.at < $3),
+           (SELECT count(*) FROM referrals WHERE partner_id = $1 AND referred_role = 'CLIENT'
+             AND created_at >= $2 AND created_at < $3),
+           (SELECT count(*) FROM referrals WHERE partner_id = $1 AND referred_role = 'LAWYER'
+             AND created_at >= $2 AND created_at < $3),
+           (SELECT count(*) FROM payments p JOIN referrals r ON r.referred_user_id = p.client_id AND r.referred_role = 'CLIENT'
+             WHERE r.partner_id = $1 AND p.paid_at >= $2 AND p.paid_at < $3 AND p.status IN ('paid', 'refunded'))",
+    )
+    .bind(partner)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&state.db)
+    .await?;
     let report = PartnerReport {
         from,
         to,
