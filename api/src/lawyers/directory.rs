@@ -105,6 +105,14 @@ fn card(state: &AppState, l: &Lawyer, next_slot: Option<DateTime<Utc>>) -> Lawye
     }
 }
 
+/// The items of one page.
+fn page_of<T>(all: Vec<T>, offset: i64, per_page: i64) -> Vec<T> {
+    all.into_iter()
+        .skip(offset as usize)
+        .take(per_page as usize)
+        .collect()
+}
+
 /// Next free slot of each lawyer within their booking window.
 async fn next_slots(
     state: &AppState,
@@ -112,16 +120,15 @@ async fn next_slots(
 ) -> Result<Vec<Option<DateTime<Utc>>>, ApiError> {
     let now = state.now();
     let ids: Vec<Uuid> = lawyers.iter().map(|l| l.user_id).collect();
-    let busy = store::busy(&state.db, &ids, now, None).await?;
+    let mut busy: std::collections::HashMap<Uuid, Vec<_>> = std::collections::HashMap::new();
+    for (id, b) in store::busy(&state.db, &ids, now, None).await? {
+        busy.entry(id).or_default().push(b);
+    }
     Ok(lawyers
         .iter()
         .map(|l| {
-            let mine: Vec<_> = busy
-                .iter()
-                .filter(|(id, _)| *id == l.user_id)
-                .map(|(_, b)| *b)
-                .collect();
-            slots_of(l, &mine, now, now, now + Duration::days(366))
+            let mine = busy.get(&l.user_id).map_or(&[][..], Vec::as_slice);
+            slots_of(l, mine, now, now, now + Duration::days(366))
                 .first()
                 .map(|s| s.start)
         })
@@ -160,27 +167,32 @@ async fn search(
         max_fee: q.max_fee,
         min_rating: q.min_rating,
     };
-    let lawyers = store::listed(&state.db, &filter, SEARCH_CAP).await?;
-    let next = next_slots(&state, &lawyers).await?;
-    let mut ranked: Vec<(Lawyer, Option<DateTime<Utc>>)> = lawyers.into_iter().zip(next).collect();
-    match sort {
-        "price" => ranked.sort_by_key(|(l, _)| (l.fee_cents, l.user_id)),
+    let mut lawyers = store::listed(&state.db, &filter, SEARCH_CAP).await?;
+    let total = lawyers.len() as i64;
+    // Free slots are worked out for every match only when they decide the order; otherwise
+    // for the page shown.
+    let ranked: Vec<(Lawyer, Option<DateTime<Utc>>)> = if sort == "soonest" {
+        let next = next_slots(&state, &lawyers).await?;
+        let mut all: Vec<_> = lawyers.into_iter().zip(next).collect();
         // Lawyers with no free slot go last.
-        "soonest" => ranked.sort_by_key(|(l, n)| (n.is_none(), *n, l.user_id)),
-        _ => ranked.sort_by(|(a, _), (b, _)| {
-            b.bayesian
-                .total_cmp(&a.bayesian)
-                .then(b.review_count.cmp(&a.review_count))
-                .then(a.user_id.cmp(&b.user_id))
-        }),
-    }
-    let total = ranked.len() as i64;
-    let items = ranked
-        .iter()
-        .skip(offset as usize)
-        .take(per_page as usize)
-        .map(|(l, n)| card(&state, l, *n))
-        .collect();
+        all.sort_by_key(|(l, n)| (n.is_none(), *n, l.user_id));
+        page_of(all, offset, per_page)
+    } else {
+        if sort == "price" {
+            lawyers.sort_by_key(|l| (l.fee_cents, l.user_id));
+        } else {
+            lawyers.sort_by(|a, b| {
+                b.bayesian
+                    .total_cmp(&a.bayesian)
+                    .then(b.review_count.cmp(&a.review_count))
+                    .then(a.user_id.cmp(&b.user_id))
+            });
+        }
+        let shown = page_of(lawyers, offset, per_page);
+        let next = next_slots(&state, &shown).await?;
+        shown.into_iter().zip(next).collect()
+    };
+    let items = ranked.iter().map(|(l, n)| card(&state, l, *n)).collect();
     Ok(Json(SearchPage {
         items,
         page,
