@@ -366,8 +366,28 @@ async fn a_subscribers_keyframe_request_reaches_the_publisher(db: PgPool) {
     alice.publish().await;
     let bob = app.peer("room-7", "bob").await;
     bob.await_packets("alice", "camera", 25).await;
-    // Let the SFU's own join-time requests pass and its rate limit expire.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Wait until the SFU's own join-time requests have stopped and its rate limit (500 ms)
+    // has expired since the last one alice saw.
+    let quiet = Duration::from_millis(600);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let last = alice
+            .keyframe_requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(track, _)| track == "camera")
+            .map(|(_, at)| *at)
+            .max();
+        if last.is_none_or(|t| t.elapsed() >= quiet) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "keyframe requests never stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let asked = tokio::time::Instant::now();
     bob.send_pli("alice", "camera").await;
     let deadline = asked + Duration::from_secs(5);
