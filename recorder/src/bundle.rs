@@ -43,10 +43,6 @@ impl Bundle {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Takes a closed segment: its file joins `segments/` under its chain position, and its
     /// entry links to the previous one.
     pub fn add(&mut self, closed: &ClosedSegment) -> std::io::Result<&Segment> {
@@ -71,10 +67,6 @@ impl Bundle {
             closed.start,
             closed.end,
         ))
-    }
-
-    pub fn segments(&self) -> &[Segment] {
-        &self.chain.segments
     }
 
     /// Writes the signed manifest and its RFC 3161 timestamp (`timestamp` turns the

@@ -120,7 +120,6 @@ pub struct Chain {
 }
 
 impl Chain {
-    #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
         series: u32,
@@ -130,17 +129,14 @@ impl Chain {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> &Segment {
-        let prev = self
-            .segments
-            .last()
-            .map_or_else(|| GENESIS.to_owned(), |s| s.link.clone());
+        let prev = self.head();
         let mut s = Segment {
             index: self.segments.len() as u64,
             series,
             participant: participant.to_owned(),
             file: file.to_owned(),
             bytes: content.len() as u64,
-            sha256: hex::encode(Sha256::digest(content)),
+            sha256: crate::store::sha256_hex(content),
             start,
             end,
             prev,
@@ -284,7 +280,7 @@ pub fn verify(
                 expected: s.bytes,
             });
         }
-        if hex::encode(Sha256::digest(&content)) != s.sha256 {
+        if crate::store::sha256_hex(&content) != s.sha256 {
             return Err(Problem::SegmentAltered {
                 index: s.index,
                 file: s.file.clone(),
