@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, type AuditEntry, type ChainReport, type Role } from '../../api/client';
+import { api, type ChainReport, type Role } from '../../api/client';
 import { hasErrors, validateAuditFilters, type FieldErrors } from '../../forms/validation';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatInstant } from '../../time/format';
@@ -9,6 +9,7 @@ import { Field } from '../../ui/Field';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { LoadError } from '../../ui/LoadError';
+import { useLoad } from '../../ui/useLoad';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['action', 'actor_id', 'subject_kind', 'subject_id'] as const;
@@ -39,9 +40,6 @@ export function AuditPage() {
   const [params, setParams] = useSearchParams();
   const [form, setForm] = useState<Filters>(() => readFilters(params));
   const [formErrors, setFormErrors] = useState<FieldErrors<'actorId'>>({});
-  const [rows, setRows] = useState<AuditEntry[] | null>(null);
-  const [hasOlder, setHasOlder] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   // The before_seq of each page we came from, to step back towards the newest.
   const [newerPages, setNewerPages] = useState<(number | null)[]>([]);
   const [report, setReport] = useState<ChainReport | null>(null);
@@ -61,13 +59,11 @@ export function AuditPage() {
   const key = params.toString();
   const beforeSeq = readBeforeSeq(params);
 
-  const load = useCallback(() => {
+  // One more than a page is asked for, to know whether older entries exist.
+  const list = useLoad(() => {
     const p = new URLSearchParams(key);
     const f = readFilters(p);
-    setRows(null);
-    setError(null);
-    let live = true;
-    api
+    return api
       .listAudit({
         action: f.action.trim() || undefined,
         actor_id: f.actor_id.trim() || undefined,
@@ -76,19 +72,12 @@ export function AuditPage() {
         before_seq: readBeforeSeq(p) ?? undefined,
         limit: PAGE_SIZE + 1,
       })
-      .then(
-        (found) => {
-          if (!live) return;
-          setHasOlder(found.length > PAGE_SIZE);
-          setRows(found.slice(0, PAGE_SIZE));
-        },
-        (e: unknown) => live && setError(e),
-      );
-    return () => {
-      live = false;
-    };
+      .then((found) => ({ rows: found.slice(0, PAGE_SIZE), older: found.length > PAGE_SIZE }));
   }, [key]);
-  useEffect(load, [load]);
+  // A new search shows nothing (not the last results) until it answers.
+  const rows = list.loading ? null : (list.data?.rows ?? null);
+  const hasOlder = list.data?.older ?? false;
+  const error = list.error;
 
   // Links in the table (filter by actor or subject) change the URL: keep the form in step.
   useEffect(() => setForm(readFilters(new URLSearchParams(key))), [key]);
@@ -226,7 +215,7 @@ export function AuditPage() {
         </div>
       </form>
 
-      {error !== null && <LoadError error={error} retry={load} />}
+      {error !== null && <LoadError error={error} retry={list.reload} />}
       {rows === null && error === null && <Loading />}
       {rows && rows.length === 0 && <p className="empty">{t('admin.audit.empty')}</p>}
       {rows && rows.length > 0 && (

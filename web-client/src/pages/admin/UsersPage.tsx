@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ROLES, type Account, type Role } from '../../api/client';
 import { useSignedIn } from '../../auth/SessionProvider';
@@ -8,6 +8,7 @@ import { Field } from '../../ui/Field';
 import { LoadError } from '../../ui/LoadError';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
+import { useLoad } from '../../ui/useLoad';
 import { ReasonDialog } from '../../ui/ReasonDialog';
 
 const PAGE_SIZE = 25;
@@ -33,19 +34,14 @@ export function UsersPage() {
   const [params, setParams] = useSearchParams();
   const current = readFilters(params);
   const [form, setForm] = useState<Filters>({ q: current.q, role: current.role, status: current.status });
-  const [rows, setRows] = useState<Account[] | null>(null);
-  const [hasMore, setHasMore] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [acting, setActing] = useState<{ account: Account; action: 'suspend' | 'restore' } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   const key = params.toString();
-  const load = useCallback(() => {
+  // One more than a page is asked for, to know whether a next page exists.
+  const list = useLoad(() => {
     const f = readFilters(new URLSearchParams(key));
-    setRows(null);
-    setError(null);
-    let live = true;
-    api
+    return api
       .listUsers({
         q: f.q.trim() || undefined,
         role: f.role || undefined,
@@ -53,19 +49,12 @@ export function UsersPage() {
         limit: PAGE_SIZE + 1,
         offset: (f.page - 1) * PAGE_SIZE,
       })
-      .then(
-        (found) => {
-          if (!live) return;
-          setHasMore(found.length > PAGE_SIZE);
-          setRows(found.slice(0, PAGE_SIZE));
-        },
-        (e: unknown) => live && setError(e),
-      );
-    return () => {
-      live = false;
-    };
+      .then((found) => ({ rows: found.slice(0, PAGE_SIZE), more: found.length > PAGE_SIZE }));
   }, [key]);
-  useEffect(load, [load]);
+  // A new search shows nothing (not the last results) until it answers.
+  const rows = list.loading ? null : (list.data?.rows ?? null);
+  const hasMore = list.data?.more ?? false;
+  const error = list.error;
 
   function go(next: Filters & { page: number }) {
     const p = new URLSearchParams();
@@ -94,7 +83,7 @@ export function UsersPage() {
     const { account, action } = acting;
     const updated =
       action === 'suspend' ? await api.suspendUser(account.id, reason) : await api.restoreUser(account.id, reason);
-    setRows((rs) => rs?.map((r) => (r.id === updated.id ? updated : r)) ?? rs);
+    if (list.data) list.setData({ ...list.data, rows: list.data.rows.map((r) => (r.id === updated.id ? updated : r)) });
     setActing(null);
     setDone(t(action === 'suspend' ? 'admin.users.suspended' : 'admin.users.restored', { name: updated.display_name }));
   }
@@ -139,7 +128,7 @@ export function UsersPage() {
       <div role="status" className="status-line">
         {done && <p className="alert alert-ok">{done}</p>}
       </div>
-      {error !== null && <LoadError error={error} retry={load} />}
+      {error !== null && <LoadError error={error} retry={list.reload} />}
       {rows === null && error === null && <Loading />}
       {rows && rows.length === 0 && <p className="empty">{t('admin.users.empty')}</p>}
       {rows && rows.length > 0 && (
