@@ -142,6 +142,8 @@ pub enum SfuEvent {
         identity: String,
         display_name: String,
         text: String,
+        /// When the room received it (one instant for every recipient).
+        at: std::time::SystemTime,
     },
     /// This participant was removed by the SFU.
     Closed {

@@ -128,11 +128,13 @@ impl Room {
     /// A chat message to everyone in the room, the sender included (so all see one order).
     pub fn chat(&self, from: &Participant, text: &str) {
         let display_name = from.display_name();
+        let at = std::time::SystemTime::now();
         for p in self.participants() {
             p.notify(SfuEvent::Chat {
                 identity: from.identity().to_owned(),
                 display_name: display_name.to_owned(),
                 text: text.to_owned(),
+                at,
             });
         }
     }

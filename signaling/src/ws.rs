@@ -424,11 +424,12 @@ fn translate(event: SfuEvent) -> Option<ServerMessage> {
             identity,
             display_name,
             text,
+            at,
         } => ServerMessage::Chat {
             from: identity,
             display_name,
             text,
-            at: Utc::now().to_rfc3339(),
+            at: chrono::DateTime::<Utc>::from(at).to_rfc3339(),
         },
         SfuEvent::Closed { .. } => return None,
     })

@@ -279,13 +279,16 @@ async fn chat_reaches_everyone_in_the_room(db: PgPool) {
     alice
         .send(json!({"type": "chat", "text": "Bom dia, doutora"}))
         .await;
+    let mut stamps = Vec::new();
     for p in [&mut alice, &mut bob] {
         let m = p.expect("chat").await;
         assert_eq!(
             (m["from"].as_str(), m["text"].as_str()),
             (Some("alice"), Some("Bom dia, doutora"))
         );
+        stamps.push(m["at"].as_str().unwrap().to_owned());
     }
+    assert_eq!(stamps[0], stamps[1], "one time for everyone");
 }
 
 #[sqlx::test]
