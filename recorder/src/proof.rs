@@ -120,16 +120,16 @@ pub struct Chain {
 }
 
 impl Chain {
-    pub fn push(
-        &mut self,
+    /// The entry that would come next (not added).
+    pub fn next(
+        &self,
         series: u32,
         participant: &str,
         file: &str,
         content: &[u8],
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> &Segment {
-        let prev = self.head();
+    ) -> Segment {
         let mut s = Segment {
             index: self.segments.len() as u64,
             series,
@@ -139,10 +139,23 @@ impl Chain {
             sha256: crate::store::sha256_hex(content),
             start,
             end,
-            prev,
+            prev: self.head(),
             link: String::new(),
         };
         s.link = link_of(&s);
+        s
+    }
+
+    pub fn push(
+        &mut self,
+        series: u32,
+        participant: &str,
+        file: &str,
+        content: &[u8],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> &Segment {
+        let s = self.next(series, participant, file, content, start, end);
         self.segments.push(s);
         self.segments.last().expect("just pushed")
     }
@@ -159,18 +172,23 @@ pub fn canonical(m: &Manifest) -> Vec<u8> {
     serde_jcs::to_vec(m).expect("serializable")
 }
 
+/// manifest.json, manifest.sig and signer.pub: the manifest's canonical bytes, signed.
+pub fn signed_files(manifest: &Manifest, key: &SigningKey) -> [(&'static str, Vec<u8>); 3] {
+    let bytes = canonical(manifest);
+    let signature = format!("{}\n", hex::encode(key.sign(&bytes).to_bytes()));
+    let signer = format!("{}\n", hex::encode(key.verifying_key().to_bytes()));
+    [
+        (MANIFEST, bytes),
+        (SIGNATURE, signature.into_bytes()),
+        (SIGNER, signer.into_bytes()),
+    ]
+}
+
 /// Writes manifest.json, manifest.sig and signer.pub into `dir` (segments are written by the recorder).
 pub fn sign_into(dir: &Path, manifest: &Manifest, key: &SigningKey) -> std::io::Result<()> {
-    let bytes = canonical(manifest);
-    std::fs::write(dir.join(MANIFEST), &bytes)?;
-    std::fs::write(
-        dir.join(SIGNATURE),
-        format!("{}\n", hex::encode(key.sign(&bytes).to_bytes())),
-    )?;
-    std::fs::write(
-        dir.join(SIGNER),
-        format!("{}\n", hex::encode(key.verifying_key().to_bytes())),
-    )?;
+    for (name, bytes) in signed_files(manifest, key) {
+        std::fs::write(dir.join(name), bytes)?;
+    }
     Ok(())
 }
 

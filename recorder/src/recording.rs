@@ -9,7 +9,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::mux::{self, MuxError, SegmentWriter, Track, VideoTrack};
-use crate::rtp::clock::MediaClock;
+use crate::rtp::clock::{ntp_to_utc, MediaClock};
 use crate::rtp::depacketize::{vp8_dimensions, Codec, Depacketizer, Event, Frame};
 use crate::rtp::reorder::Reorder;
 use crate::rtp::Packet;
@@ -69,6 +69,8 @@ pub struct ParticipantRecorder {
     audio: Option<TrackState>,
     segmenter: Segmenter,
     open: Option<Open>,
+    /// The server's clock minus the sender's, from the participant's first sender report.
+    skew: Option<Duration>,
 }
 
 impl ParticipantRecorder {
@@ -80,14 +82,33 @@ impl ParticipantRecorder {
         audio: bool,
         target: Duration,
     ) -> Self {
+        Self::starting_at(identity, dir, video, audio, target, 0)
+    }
+
+    /// Like `new`, numbering segments from `first` (the participant's tracks changed and
+    /// their recording goes on in new files).
+    pub fn starting_at(
+        identity: &str,
+        dir: &Path,
+        video: Option<Codec>,
+        audio: bool,
+        target: Duration,
+        first: u32,
+    ) -> Self {
         ParticipantRecorder {
             identity: identity.to_owned(),
             dir: dir.to_owned(),
             video: video.map(TrackState::new),
             audio: audio.then(|| TrackState::new(Codec::Opus)),
-            segmenter: Segmenter::new(target, video.is_some()),
+            segmenter: Segmenter::starting_at(target, video.is_some(), first),
             open: None,
+            skew: None,
         }
+    }
+
+    /// The number the next segment would have.
+    pub fn next_index(&self) -> u32 {
+        self.segmenter.next_index()
     }
 
     /// Takes one RTP packet of `track`, which arrived at `now` (`wall` on the wall clock).
@@ -127,14 +148,19 @@ impl ParticipantRecorder {
         Ok(out)
     }
 
-    /// A sender report for `track`: the sender's NTP time of RTP time `rtp`.
-    pub fn on_sender_report(&mut self, track: Track, ntp: u64, rtp: u32) {
+    /// A sender report for `track`, received at `wall`: the sender's NTP time of RTP time
+    /// `rtp`. The first report measures the sender's clock against the server's; every report
+    /// then places its track on the sender's common clock, corrected by that offset, so the
+    /// participant's audio and video line up and times stay the server's.
+    pub fn on_sender_report(&mut self, track: Track, ntp: u64, rtp: u32, wall: DateTime<Utc>) {
+        let Some(sent) = ntp_to_utc(ntp) else { return };
+        let skew = *self.skew.get_or_insert(wall - sent);
         let state = match track {
             Track::Video => self.video.as_mut(),
             Track::Audio => self.audio.as_mut(),
         };
         if let Some(s) = state {
-            s.clock.on_sender_report(ntp, rtp);
+            s.clock.on_sender_report(sent + skew, rtp);
         }
     }
 

@@ -12,22 +12,31 @@ pub enum Decision {
     Keep,
     /// The frame belongs to the current segment; ask the publisher for a keyframe now.
     KeepAndAskKeyframe,
-    /// The frame starts segment `index` (the first is 0).
+    /// The frame starts segment `index` (the first is 0, or the one the segmenter was given).
     Start { index: u32 },
 }
 
 pub struct Segmenter {
     target: Duration,
     has_video: bool,
+    /// The index of the first segment.
+    first: u32,
     started: Option<(u32, DateTime<Utc>)>,
     asked: bool,
 }
 
 impl Segmenter {
     pub fn new(target: Duration, has_video: bool) -> Self {
+        Self::starting_at(target, has_video, 0)
+    }
+
+    /// A segmenter whose first segment is number `first` (a recording that goes on with
+    /// another set of tracks).
+    pub fn starting_at(target: Duration, has_video: bool, first: u32) -> Self {
         Segmenter {
             target,
             has_video,
+            first,
             started: None,
             asked: false,
         }
@@ -45,8 +54,8 @@ impl Segmenter {
             if !can_start {
                 return Decision::Keep; // dropped by the caller: nothing before the first keyframe
             }
-            self.started = Some((0, at));
-            return Decision::Start { index: 0 };
+            self.started = Some((self.first, at));
+            return Decision::Start { index: self.first };
         };
         if at - start < self.target {
             return Decision::Keep;
@@ -61,6 +70,11 @@ impl Segmenter {
             return Decision::KeepAndAskKeyframe;
         }
         Decision::Keep
+    }
+
+    /// The number the next segment would have.
+    pub fn next_index(&self) -> u32 {
+        self.started.map_or(self.first, |(index, _)| index + 1)
     }
 
     /// The current segment's index and start, if one was started.

@@ -16,6 +16,7 @@ pub mod ports;
 pub mod rewrite;
 mod room;
 pub mod stats;
+pub mod tap;
 mod tracks;
 
 use std::collections::HashMap;
@@ -144,6 +145,20 @@ pub enum SfuEvent {
         text: String,
         /// When the room received it (one instant for every recipient).
         at: std::time::SystemTime,
+    },
+    /// Legal Mode: the room's recording state changed (`state`: `off`, `waiting_consent`,
+    /// `recording`, `unavailable`; `consents`: who has consented).
+    Recording {
+        state: String,
+        consents: Vec<String>,
+    },
+    /// Legal Mode: a participant marked a moment.
+    Marked {
+        identity: String,
+        label: Option<String>,
+        at: std::time::SystemTime,
+        /// Milliseconds since the recording began, when recording.
+        media_ms: Option<u64>,
     },
     /// This participant was removed by the SFU.
     Closed {

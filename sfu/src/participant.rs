@@ -438,6 +438,13 @@ impl Participant {
             while let Some(event) = remote.poll().await {
                 match event {
                     TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(packet),
+                    TrackRemoteEvent::OnRtcpPacket(packets) => {
+                        for sr in packets.iter().filter_map(|p| {
+                            p.as_any().downcast_ref::<rtc::rtcp::sender_report::SenderReport>()
+                        }) {
+                            reader.sender_report(sr.ntp_time, sr.rtp_time);
+                        }
+                    }
                     TrackRemoteEvent::OnEnded => break,
                     _ => {}
                 }

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::participant::Participant;
+use crate::tap::TapSender;
 use crate::tracks::UpTrack;
 use crate::{LeaveReason, SfuEvent};
 
@@ -26,6 +27,8 @@ pub struct ParticipantInfo {
 pub struct Room {
     name: String,
     participants: Mutex<HashMap<String, Arc<Participant>>>,
+    /// The recorder's tap (Legal Mode), on every published track while set.
+    tap: Mutex<Option<TapSender>>,
 }
 
 impl Room {
@@ -33,6 +36,7 @@ impl Room {
         Arc::new(Room {
             name: name.to_owned(),
             participants: Mutex::new(HashMap::new()),
+            tap: Mutex::new(None),
         })
     }
 
@@ -83,8 +87,36 @@ impl Room {
         }
     }
 
+    /// Taps every track published in the room, now and from now on, into `tap` (replacing
+    /// an earlier tap); `None` takes the tap off.
+    pub fn set_tap(&self, tap: Option<TapSender>) {
+        let mut current = self.tap.lock().expect("tap");
+        *current = tap.clone();
+        for p in self.participants() {
+            for track in p.up_tracks() {
+                track.set_tap(p.identity(), tap.clone());
+            }
+        }
+    }
+
+    /// Whether a recorder's tap is on and still listening.
+    pub fn is_tapped(&self) -> bool {
+        self.tap.lock().expect("tap").as_ref().is_some_and(|t| !t.is_closed())
+    }
+
+    /// Tells everyone in the room (e.g. the recording's state).
+    pub fn announce(&self, event: SfuEvent) {
+        for p in self.participants() {
+            p.notify(event.clone());
+        }
+    }
+
     /// A participant published a track: everyone else subscribes to it.
     pub(crate) async fn publish(&self, owner: &Participant, track: Arc<UpTrack>) {
+        let tap = self.tap.lock().expect("tap").clone();
+        if tap.is_some() {
+            track.set_tap(owner.identity(), tap);
+        }
         for other in self.others(owner.identity()) {
             other.notify(SfuEvent::TrackPublished {
                 identity: owner.identity().to_owned(),
@@ -95,6 +127,7 @@ impl Room {
     }
 
     pub(crate) async fn unpublish(&self, owner: &Participant, track: &UpTrack) {
+        track.end_tap();
         for other in self.others(owner.identity()) {
             other.unsubscribe(track.id()).await;
             other.notify(SfuEvent::TrackUnpublished {

@@ -18,6 +18,7 @@ use webrtc::rtp_transceiver::RtpSender;
 use crate::rewrite::Rewriter;
 use crate::room::TrackInfo;
 use crate::stats::{Counters, TrackStats};
+use crate::tap::{KeyframeRequester, TapEvent, TapSender};
 
 /// How many packets a subscriber may fall behind before its packets are dropped.
 const DOWN_QUEUE: usize = 512;
@@ -43,6 +44,8 @@ pub struct UpTrack {
     remote: Arc<dyn TrackRemote>,
     subscribers: Mutex<Vec<Subscriber>>,
     last_pli: Mutex<Option<Instant>>,
+    /// The room's recorder tap, while Legal Mode records.
+    tap: Mutex<Option<TapSender>>,
     pub counters: Counters,
 }
 
@@ -62,6 +65,7 @@ impl UpTrack {
             remote,
             subscribers: Mutex::new(Vec::new()),
             last_pli: Mutex::new(None),
+            tap: Mutex::new(None),
             counters: Counters::default(),
         })
     }
@@ -83,6 +87,13 @@ impl UpTrack {
     pub fn forward(&self, mut packet: Packet) {
         self.counters.count(packet.payload.len());
         crate::rewrite::strip_foreign_extensions(&mut packet.header);
+        if let Some(tap) = &*self.tap.lock().expect("tap") {
+            let _ = tap.try_send(TapEvent::Rtp {
+                track_id: self.id.clone(),
+                packet: packet.clone(),
+                at: Instant::now(),
+            });
+        }
         let subscribers = self.subscribers.lock().expect("subscribers");
         for (_, queue, counters) in subscribers.iter() {
             if queue.try_send(packet.clone()).is_err() {
@@ -90,6 +101,45 @@ impl UpTrack {
                     .dropped
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
+        }
+    }
+
+    /// Puts the recorder's tap on this track (announcing the track to it), or takes it off.
+    pub(crate) fn set_tap(self: &Arc<Self>, identity: &str, tap: Option<TapSender>) {
+        if let Some(t) = &tap {
+            let _ = t.try_send(TapEvent::Track {
+                identity: identity.to_owned(),
+                track_id: self.id.clone(),
+                kind: kind_name(self.kind),
+                mime_type: self.codec.mime_type.clone(),
+                keyframes: KeyframeRequester(self.clone()),
+            });
+        }
+        let previous = std::mem::replace(&mut *self.tap.lock().expect("tap"), tap);
+        if let Some(t) = previous {
+            let _ = t.try_send(TapEvent::Ended {
+                track_id: self.id.clone(),
+            });
+        }
+    }
+
+    /// The publisher's RTCP sender report, for the tap.
+    pub(crate) fn sender_report(&self, ntp: u64, rtp: u32) {
+        if let Some(tap) = &*self.tap.lock().expect("tap") {
+            let _ = tap.try_send(TapEvent::SenderReport {
+                track_id: self.id.clone(),
+                ntp,
+                rtp,
+            });
+        }
+    }
+
+    /// The track is gone: the tap is told and let go.
+    pub(crate) fn end_tap(&self) {
+        if let Some(t) = self.tap.lock().expect("tap").take() {
+            let _ = t.try_send(TapEvent::Ended {
+                track_id: self.id.clone(),
+            });
         }
     }
 

@@ -64,6 +64,16 @@ pub enum ClientMessage {
     Chat {
         text: String,
     },
+    /// Legal Mode: give (`true`) or withdraw (`false`) consent to the recording. The call is
+    /// recorded only while both parties consent.
+    Consent {
+        given: bool,
+    },
+    /// Legal Mode: mark this moment in the recording, with an optional label.
+    Mark {
+        #[serde(default)]
+        label: Option<String>,
+    },
     Ping,
     Leave,
 }
@@ -142,6 +152,19 @@ pub enum ServerMessage {
         display_name: String,
         text: String,
         at: String,
+    },
+    /// Legal Mode: the recording's state (`off`, `waiting_consent`, `recording`,
+    /// `unavailable`) and who has consented, sent on every change and after joining.
+    Recording {
+        state: String,
+        consents: Vec<String>,
+    },
+    /// Legal Mode: a participant marked a moment (`media_ms`: into the recording).
+    Marked {
+        identity: String,
+        label: Option<String>,
+        at: String,
+        media_ms: Option<u64>,
     },
     Pong,
     Error {

@@ -24,6 +24,10 @@ use crate::token::{RoomGrant, RoomTokenError, RoomTokenKey};
 pub trait RoomObserver: Send + Sync + 'static {
     fn joined(&self, room: &str, identity: &str, at: DateTime<Utc>);
     fn left(&self, room: &str, identity: &str, reason: &str, at: DateTime<Utc>);
+    /// Legal Mode: a participant gave (`given`) or withdrew their consent to the recording.
+    fn consent(&self, _room: &str, _identity: &str, _given: bool, _at: DateTime<Utc>) {}
+    /// Legal Mode: a participant marked this moment, with an optional label.
+    fn mark(&self, _room: &str, _identity: &str, _label: Option<&str>, _at: DateTime<Utc>) {}
 }
 
 /// An observer that records nothing.
@@ -211,7 +215,7 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
                 last_heard = tokio::time::Instant::now();
                 let handled = match incoming {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break End::Dropped,
-                    Some(Ok(Message::Text(t))) => handle(&participant, &grant, t.as_str()).await,
+                    Some(Ok(Message::Text(t))) => handle(&participant, &grant, &s, t.as_str()).await,
                     Some(Ok(Message::Binary(_))) => Err(Handled::Malformed(ServerMessage::error(
                         "bad_message",
                         "messages are JSON text frames",
@@ -310,6 +314,7 @@ fn bad(code: &str, message: impl Into<String>) -> Handled {
 async fn handle(
     p: &Arc<Participant>,
     grant: &RoomGrant,
+    s: &Signaling,
     frame: &str,
 ) -> Result<Option<ServerMessage>, Handled> {
     if frame.len() > MAX_MESSAGE_BYTES {
@@ -373,6 +378,26 @@ async fn handle(
             p.restart_ice().await;
             Ok(None)
         }
+        ClientMessage::Consent { given } => {
+            if !grant.legal_mode {
+                return Err(bad("not_legal_mode", "this call is not recorded (Legal Mode is off)"));
+            }
+            s.observer
+                .consent(p.room().name(), &grant.identity, given, (s.now)());
+            Ok(None)
+        }
+        ClientMessage::Mark { label } => {
+            if !grant.legal_mode {
+                return Err(bad("not_legal_mode", "this call is not recorded (Legal Mode is off)"));
+            }
+            let label = label.as_deref().map(str::trim).filter(|l| !l.is_empty());
+            if label.is_some_and(|l| l.chars().count() > 200) {
+                return Err(bad("bad_mark", "a mark's label is at most 200 characters"));
+            }
+            s.observer
+                .mark(p.room().name(), &grant.identity, label, (s.now)());
+            Ok(None)
+        }
         ClientMessage::Ping => Ok(Some(ServerMessage::Pong)),
         ClientMessage::Leave => Err(Handled::Leave),
     }
@@ -430,6 +455,18 @@ fn translate(event: SfuEvent) -> Option<ServerMessage> {
             display_name,
             text,
             at: chrono::DateTime::<Utc>::from(at).to_rfc3339(),
+        },
+        SfuEvent::Recording { state, consents } => ServerMessage::Recording { state, consents },
+        SfuEvent::Marked {
+            identity,
+            label,
+            at,
+            media_ms,
+        } => ServerMessage::Marked {
+            identity,
+            label,
+            at: chrono::DateTime::<Utc>::from(at).to_rfc3339(),
+            media_ms,
         },
         SfuEvent::Closed { .. } => return None,
     })

@@ -1,7 +1,8 @@
 //! RTP time to wall-clock time. A track's clock is anchored at the server's arrival time of
-//! its first packet. `on_sender_report` re-anchors it at the (NTP, RTP) pair a sender
-//! stated; the recorder does not call it yet: a client's clock may be off, so a later
-//! version should use reports only to line audio up with video, not for absolute time.
+//! its first packet. `on_sender_report` re-anchors it at the (sender time, RTP) pair of an
+//! RTCP sender report; the caller corrects the sender's time by the offset between the
+//! sender's clock and the server's (measured once per participant), so that reports line a
+//! participant's audio up with their video while absolute time stays the server's.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -49,12 +50,10 @@ impl MediaClock {
         ext
     }
 
-    /// The sender said RTP time `rtp` was NTP time `ntp`.
-    pub fn on_sender_report(&mut self, ntp: u64, rtp: u32) {
-        if let Some(at) = ntp_to_utc(ntp) {
-            let ext = self.unwrap.extend(rtp);
-            self.anchor = Some((ext, at, Anchor::SenderReport));
-        }
+    /// A sender report said RTP time `rtp` was `at` (already on the server's clock).
+    pub fn on_sender_report(&mut self, at: DateTime<Utc>, rtp: u32) {
+        let ext = self.unwrap.extend(rtp);
+        self.anchor = Some((ext, at, Anchor::SenderReport));
     }
 
     pub fn anchor(&self) -> Option<Anchor> {
@@ -97,7 +96,7 @@ mod tests {
         // The sender says RTP 1 000 was 11:59:59.9.
         let unix = at("2026-11-21T11:59:59Z").timestamp() as u64;
         let ntp = ((unix + NTP_UNIX_OFFSET) << 32) | ((0.9f64 * 4_294_967_296.0) as u64);
-        c.on_sender_report(ntp, 1_000);
+        c.on_sender_report(ntp_to_utc(ntp).unwrap(), 1_000);
         assert_eq!(c.anchor(), Some(Anchor::SenderReport));
         let t = c.wall_clock(first).unwrap();
         assert!(
