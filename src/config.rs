@@ -24,7 +24,47 @@ pub struct Settings {
     pub signaling: SignalingSettings,
     pub sfu: SfuSettings,
     pub mail: MailSettings,
+    pub legal: LegalSettings,
     pub log: LogSettings,
+}
+
+/// Legal Mode: the recorder, the custody vault's keys and the timestamp authority.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LegalSettings {
+    /// The vault's public keys (`tribuna-vault-public-v1:…`, or paths to `vault.pub` files):
+    /// recordings are sealed to every one of them. Without any, Legal Mode calls are not
+    /// recorded (participants are told: `unavailable`). The server never holds a secret key.
+    pub vault_public_keys: Vec<String>,
+    /// An RFC 3161 timestamp authority (e.g. an ICP-Brasil ACT). Unset: a local authority on
+    /// `openssl ts` is started on loopback — for development only, not accredited.
+    pub tsa_url: Option<String>,
+    /// The server's Ed25519 signing key (64 hex characters). Unset: generated once and kept
+    /// in `<data.dir>/recorder-signing.key`.
+    pub signing_key: Option<SecretString>,
+    /// Segment length in seconds (each segment starts on a keyframe, so about this long).
+    pub segment_seconds: u32,
+    /// A signed checkpoint of the manifest every this many segments.
+    pub checkpoint_every: u32,
+    /// How often sealed files waiting in the spool are retried, in seconds.
+    pub spool_retry_seconds: u64,
+    /// A recording left in progress by a crash, with nobody back in the room for this
+    /// long, is sealed as it is (seconds).
+    pub abandoned_after_seconds: u64,
+}
+
+impl Default for LegalSettings {
+    fn default() -> Self {
+        LegalSettings {
+            vault_public_keys: Vec::new(),
+            tsa_url: None,
+            signing_key: None,
+            segment_seconds: 4,
+            checkpoint_every: 30,
+            spool_retry_seconds: 5,
+            abandoned_after_seconds: 300,
+        }
+    }
 }
 
 /// The blob store for documents (and, with Legal Mode, recordings).

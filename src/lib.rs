@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod calls;
 pub mod cli;
 pub mod config;
+pub mod legal;
 pub mod local_postgres;
 pub mod services;
 pub mod startup;

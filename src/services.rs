@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 use tribuna_api::blobs::Blobs;
 use tribuna_api::mail::{Delivery, LogDelivery, SmtpDelivery};
 use tribuna_api::payments::{Gateway, StripeSettings};
-use tribuna_recorder::store::{S3Settings, Store};
+use tribuna_recorder::store::{S3Settings, Spool, Store};
 use tribuna_signaling::RoomTokenKey;
 use tribuna_stripe_standin::{StandIn, StandInConfig};
 
@@ -90,13 +90,13 @@ pub fn room_token_key(settings: &Settings) -> anyhow::Result<RoomTokenKey> {
         .context("room-token.key")
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
 }
 
-fn write_private(dir: &Path, path: &Path, contents: &str) -> anyhow::Result<String> {
+pub(crate) fn write_private(dir: &Path, path: &Path, contents: &str) -> anyhow::Result<String> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut f = std::fs::OpenOptions::new()
@@ -110,8 +110,9 @@ fn write_private(dir: &Path, path: &Path, contents: &str) -> anyhow::Result<Stri
     Ok(contents.to_owned())
 }
 
-/// The configured S3 bucket, or `<data.dir>/blobs`.
-pub fn blobs(settings: &Settings) -> anyhow::Result<Arc<dyn Blobs>> {
+/// The configured S3 bucket, or `<data.dir>/blobs`, behind the spool where sealed
+/// recordings wait while the store is unreachable (`<data.dir>/spool`).
+pub fn spool(settings: &Settings) -> anyhow::Result<Arc<Spool>> {
     let s = &settings.storage;
     let store = match &s.s3_bucket {
         None => Store::Local(settings.data.resolved_dir().join("blobs")),
@@ -128,15 +129,20 @@ pub fn blobs(settings: &Settings) -> anyhow::Result<Arc<dyn Blobs>> {
             })
         }
     };
-    Ok(Arc::new(StoreBlobs(store)))
+    Ok(Arc::new(Spool::new(
+        settings.data.resolved_dir().join("spool"),
+        store,
+    )))
 }
 
-struct StoreBlobs(Store);
+/// Documents go straight to the store; reads look in the spool first (a sealed recording
+/// file still waiting there is served from it).
+pub struct SpoolBlobs(pub Arc<Spool>);
 
 #[async_trait::async_trait]
-impl Blobs for StoreBlobs {
+impl Blobs for SpoolBlobs {
     async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        Ok(self.0.put(key, bytes).await?)
+        Ok(self.0.store().put(key, bytes).await?)
     }
 
     async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>> {

@@ -19,7 +19,7 @@ use crate::config::Settings;
 use tribuna_sfu::{Sfu, SfuConfig};
 use tribuna_signaling::Signaling;
 
-use crate::attendance::Attendance;
+use crate::legal::{LegalMode, LegalObserver};
 use crate::calls::Calls;
 use crate::{local_postgres, services, web};
 
@@ -114,6 +114,8 @@ pub struct Application {
     pub addr: SocketAddr,
     pub state: AppState,
     pub sfu: Arc<Sfu>,
+    pub legal: Arc<LegalMode>,
+    legal_every: Duration,
     /// The local Stripe stand-in, when no Stripe keys are configured.
     pub stand_in: Option<StandIn>,
     worker_every: Option<Duration>,
@@ -145,17 +147,19 @@ impl Application {
             ));
         }
         let sfu = Sfu::new(sfu_config(settings));
+        let spool = services::spool(settings)?;
+        let legal = LegalMode::new(settings, db.clone(), clock.clone(), sfu.clone(), spool.clone()).await?;
         let services = Services {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
             mail: services::mail(settings)?,
             calls: Some(Arc::new(Calls(sfu.clone()))),
-            blobs: services::blobs(settings)?,
+            blobs: Arc::new(services::SpoolBlobs(spool)),
         };
         let signaling = Signaling {
             sfu: sfu.clone(),
             tokens: services.room_tokens.clone(),
-            observer: Arc::new(Attendance { db: db.clone() }),
+            observer: Arc::new(LegalObserver(legal.clone())),
             now: {
                 let clock = clock.clone();
                 Arc::new(move || clock.now())
@@ -175,6 +179,8 @@ impl Application {
             addr,
             state,
             sfu,
+            legal,
+            legal_every: Duration::from_secs(settings.legal.spool_retry_seconds.max(1)),
             stand_in: payments.stand_in,
             worker_every: (every > 0).then(|| Duration::from_secs(every)),
         })
@@ -190,6 +196,7 @@ impl Application {
                 every,
             ));
         }
+        tokio::spawn(self.legal.clone().maintain_every(self.legal_every));
         axum::serve(
             self.listener,
             self.router

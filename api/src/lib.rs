@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod contracts;
+pub mod recordings;
 pub mod domain;
 mod error;
 mod extract;
@@ -51,6 +52,7 @@ pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
         (name = "referrals", description = "Partners' invite codes and attribution"),
         (name = "ledger", description = "Earnings, commissions, statements and reports"),
         (name = "contracts", description = "Engagement terms: templates, versions, answers, PDFs"),
+        (name = "recordings", description = "Legal Mode recordings: their state, hashes and requests for copies"),
         (name = "admin", description = "The admin control API")
     )
 )]
@@ -73,6 +75,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(referrals::router())
         .merge(ledger::router())
         .merge(contracts::router())
+        .merge(recordings::router())
         .merge(admin::router())
 }
 

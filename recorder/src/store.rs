@@ -239,6 +239,15 @@ impl Spool {
         }
     }
 
+    /// The object under `key`: the spooled copy while it waits, else the store's.
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, StoreError> {
+        match tokio::fs::read(self.dir.join(key)).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => self.store.get(key).await,
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Keys waiting in the spool.
     pub fn pending(&self) -> Vec<String> {
         let mut keys = Vec::new();

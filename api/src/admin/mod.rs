@@ -3,7 +3,6 @@
 mod audit_log;
 mod calls;
 mod lawyers;
-mod recordings;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -16,5 +15,4 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(lawyers::router())
         .merge(audit_log::router())
         .merge(calls::router())
-        .merge(recordings::router())
 }

@@ -93,11 +93,25 @@ pub async fn record_event(
     at: DateTime<Utc>,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO session_events (session_id, user_id, kind, at, details) VALUES ($1, $2, $3, $4, $5)")
+    record_event_at(db, session, user, kind, at, None, details).await
+}
+
+/// Like `record_event`, with the media time (ms into the recording) when one is running.
+pub async fn record_event_at(
+    db: &PgPool,
+    session: Uuid,
+    user: Option<Uuid>,
+    kind: &str,
+    at: DateTime<Utc>,
+    media_ms: Option<u64>,
+    details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO session_events (session_id, user_id, kind, at, media_time_ms, details) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(session)
         .bind(user)
         .bind(kind)
         .bind(at)
+        .bind(media_ms.and_then(|m| i64::try_from(m).ok()))
         .bind(details)
         .execute(db)
         .await?;

@@ -1,0 +1,397 @@
+//! Legal Mode in the server: consents and markers from the room, the recorder started on
+//! the room's tap when both parties consent, stopped when consent is withdrawn or the room
+//! empties, restarted in a new series when it dies, and the recording sealed with its signed,
+//! timestamped manifest at the end. Each session's changes are handled one at a time.
+
+mod manifest;
+mod series;
+mod setup;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgPool;
+use tokio::sync::oneshot;
+use tribuna_api::recordings::store::{self, RecordingRow};
+use tribuna_api::scheduling::store as events;
+use tribuna_api::Clock;
+use tribuna_recorder::live::Sealer;
+use tribuna_recorder::store::Spool;
+use tribuna_sfu::tap::TAP_QUEUE;
+use tribuna_sfu::{Sfu, SfuEvent};
+use tribuna_signaling::RoomObserver;
+use uuid::Uuid;
+
+use crate::attendance::Attendance;
+use crate::config::Settings;
+use series::{Context, End, PendingGap};
+
+pub use setup::vault_keys;
+
+struct Active {
+    recording: RecordingRow,
+    kill: Arc<AtomicBool>,
+    done: Option<oneshot::Receiver<End>>,
+    /// Set when the controller takes the tap off (a crash is not a stop).
+    stopping: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+struct SessionState {
+    active: Option<Active>,
+    /// When the recording was paused because consent was withdrawn.
+    paused_at: Option<DateTime<Utc>>,
+}
+
+pub struct LegalMode {
+    ctx: Option<Context>,
+    tsa_url: String,
+    sfu: Arc<Sfu>,
+    attendance: Attendance,
+    sessions: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<SessionState>>>>,
+    abandoned_after: chrono::Duration,
+}
+
+impl LegalMode {
+    pub async fn new(
+        settings: &Settings,
+        db: PgPool,
+        clock: Arc<dyn Clock>,
+        sfu: Arc<Sfu>,
+        spool: Arc<Spool>,
+    ) -> anyhow::Result<Arc<Self>> {
+        let keys = setup::vault_keys(settings)?;
+        let l = &settings.legal;
+        let ctx = if keys.is_empty() {
+            tracing::warn!("legal.vault_public_keys is empty: Legal Mode calls will not be recorded (run `tribuna vault keygen` on the admin's machine and configure its vault.pub)");
+            None
+        } else {
+            Some(Context {
+                db: db.clone(),
+                clock,
+                keys: Arc::new(keys),
+                spool,
+                signing: Arc::new(setup::signing_key(settings)?),
+                work: settings.data.resolved_dir().join("recorder"),
+                segment: chrono::Duration::seconds(i64::from(l.segment_seconds.clamp(1, 60))),
+                checkpoint_every: l.checkpoint_every.max(1),
+            })
+        };
+        let tsa_url = if ctx.is_some() {
+            setup::timestamp_authority(settings).await?
+        } else {
+            String::new()
+        };
+        Ok(Arc::new(LegalMode {
+            ctx,
+            tsa_url,
+            sfu,
+            attendance: Attendance { db },
+            sessions: Mutex::new(HashMap::new()),
+            abandoned_after: chrono::Duration::seconds(l.abandoned_after_seconds as i64),
+        }))
+    }
+
+    fn db(&self) -> &PgPool {
+        &self.attendance.db
+    }
+
+    fn session(&self, id: Uuid) -> Arc<tokio::sync::Mutex<SessionState>> {
+        self.sessions
+            .lock()
+            .expect("sessions")
+            .entry(id)
+            .or_default()
+            .clone()
+    }
+
+    /// Runs `f` for the session in the background, after the session's earlier changes.
+    fn spawn_for(self: &Arc<Self>, room: &str, step: Step) {
+        let Ok(session) = room.parse::<Uuid>() else {
+            return;
+        };
+        let me = self.clone();
+        tokio::spawn(async move {
+            let state = me.session(session);
+            let mut state = state.lock().await;
+            if let Err(e) = me.step(session, &mut state, step).await {
+                tracing::error!(%session, error = ?e, "Legal Mode step failed");
+            }
+        });
+    }
+
+    /// Brings the recording in line with who is in the room and who consents, and tells the room.
+    async fn reconcile(self: &Arc<Self>, session: Uuid, st: &mut SessionState) -> anyhow::Result<()> {
+        let Some((legal, parties)) = store::legal_session(self.db(), session).await? else {
+            return Ok(());
+        };
+        if !legal {
+            return Ok(());
+        }
+        let room = self.sfu.room(&session.to_string());
+        let present = room.as_ref().map_or(0, |r| r.participants().len());
+        let consents = store::consents(self.db(), session).await?;
+        let all_consent = !parties.is_empty() && parties.iter().all(|p| consents.contains(&p.user_id));
+        let Some(ctx) = self.ctx.clone() else {
+            announce(&self.sfu, session, "unavailable", &consents);
+            return Ok(());
+        };
+        let now = ctx.clock.now();
+        let want = all_consent && present > 0;
+        match (&st.active, want) {
+            (None, true) => {
+                let (recording, gap) = match store::in_progress(self.db(), session).await? {
+                    Some(r) => {
+                        let gap: PendingGap = match st.paused_at.take() {
+                            Some(at) => Some((at, "consent_withdrawn")),
+                            None => Some((last_media(self.db(), &r).await?, "recorder_restarted")),
+                        };
+                        (r, gap)
+                    }
+                    None => (store::start(self.db(), session, now).await?, None),
+                };
+                self.start_series(&ctx, st, recording, gap, false).await?;
+            }
+            (Some(_), false) => {
+                self.stop(st).await;
+                if all_consent || present == 0 {
+                    st.paused_at = None;
+                } else {
+                    st.paused_at = Some(now);
+                }
+            }
+            _ => {}
+        }
+        if present == 0 && st.active.is_none() {
+            if let Some(r) = store::in_progress(self.db(), session).await? {
+                if let Some((from, reason)) = st.paused_at.take().map(|at| (at, "consent_withdrawn")) {
+                    store::add_gap(self.db(), r.id, from, now, reason).await?;
+                }
+                self.seal(&ctx, &r, now).await?;
+            }
+        }
+        let state = if st.active.is_some() { "recording" } else { "waiting_consent" };
+        announce(&self.sfu, session, state, &consents);
+        Ok(())
+    }
+
+    async fn start_series(
+        self: &Arc<Self>,
+        ctx: &Context,
+        st: &mut SessionState,
+        recording: RecordingRow,
+        gap: PendingGap,
+        next: bool,
+    ) -> anyhow::Result<()> {
+        let series = if next || gap.is_some() {
+            store::next_series(self.db(), recording.id).await?
+        } else {
+            recording.series
+        };
+        let Some(room) = self.sfu.room(&recording.session_id.to_string()) else {
+            return Ok(());
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(TAP_QUEUE);
+        let (kill, stopping) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+        let (done_tx, done_rx) = oneshot::channel();
+        let run = series::run(ctx.clone(), recording.clone(), series, gap, rx, kill.clone());
+        let (me, session, stop_flag) = (self.clone(), recording.session_id, stopping.clone());
+        tokio::spawn(async move {
+            let end = run.await;
+            let _ = done_tx.send(end);
+            if let End::Crashed(at) = end {
+                if !stop_flag.load(Ordering::SeqCst) {
+                    me.spawn_for(&session.to_string(), Step::Restart(at));
+                }
+            }
+        });
+        room.set_tap(Some(tx));
+        tracing::info!(recording = %recording.id, session = %recording.session_id, series, "recording");
+        st.active = Some(Active {
+            recording,
+            kill,
+            done: Some(done_rx),
+            stopping,
+        });
+        Ok(())
+    }
+
+    /// Takes the tap off and waits until every closed segment is sealed.
+    async fn stop(&self, st: &mut SessionState) {
+        let Some(mut active) = st.active.take() else { return };
+        active.stopping.store(true, Ordering::SeqCst);
+        if let Some(room) = self.sfu.room(&active.recording.session_id.to_string()) {
+            room.set_tap(None);
+        }
+        if let Some(done) = active.done.take() {
+            let _ = done.await;
+        }
+    }
+
+    /// Signs, timestamps and seals the manifest; records its hash (and in the audit log).
+    async fn seal(&self, ctx: &Context, r: &RecordingRow, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let segments = store::segments(self.db(), r.id).await?;
+        let ended_at = segments.last().map_or(now, |s| s.end_at.max(now.min(s.end_at + chrono::Duration::seconds(1))));
+        let manifest = manifest::build(self.db(), r, ended_at).await?;
+        let sealer = Sealer::resume(ctx.keys.clone(), ctx.spool.clone(), &r.prefix, Vec::new(), 0);
+        let url = self.tsa_url.clone();
+        let digest = sealer
+            .finish(&manifest, &ctx.signing, |bytes| async move {
+                tribuna_recorder::timestamp::stamp(&url, &bytes).await
+            })
+            .await?;
+        store::seal(self.db(), r, ended_at, &digest, segments.len(), now).await?;
+        tracing::info!(recording = %r.id, manifest_sha256 = %digest, segments = segments.len(), "recording sealed");
+        Ok(())
+    }
+
+    /// Kills the session's recorder as a crash would (what it is writing is lost); it
+    /// restarts in a new series and the gap is recorded. For operators and the tests.
+    pub fn kill_recorder(&self, session: Uuid) -> bool {
+        let state = self.session(session);
+        let Ok(st) = state.try_lock() else { return false };
+        match &st.active {
+            Some(a) => {
+                a.kill.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Retries the spool and seals recordings a crash left in progress with nobody back.
+    pub async fn maintain(self: &Arc<Self>) {
+        let Some(ctx) = self.ctx.clone() else { return };
+        let drained = ctx.spool.drain().await;
+        if drained.uploaded + drained.pending > 0 {
+            tracing::info!(uploaded = drained.uploaded, pending = drained.pending, "recording spool");
+        }
+        let Ok(open) = store::abandoned(self.db()).await else { return };
+        let now = ctx.clock.now();
+        for r in open {
+            let state = self.session(r.session_id);
+            let Ok(mut st) = state.try_lock() else { continue };
+            let empty = self.sfu.room(&r.session_id.to_string()).is_none_or(|room| room.participants().is_empty());
+            let idle = last_media(self.db(), &r).await.map_or(false, |t| now - t > self.abandoned_after);
+            if st.active.is_none() && empty && idle {
+                if let Some(at) = st.paused_at.take() {
+                    let _ = store::add_gap(self.db(), r.id, at, now, "consent_withdrawn").await;
+                }
+                if let Err(e) = self.seal(&ctx, &r, now).await {
+                    tracing::error!(recording = %r.id, error = ?e, "abandoned recording not sealed yet");
+                }
+            }
+        }
+    }
+
+    /// Runs `maintain` every `every` until the process ends.
+    pub async fn maintain_every(self: Arc<Self>, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            self.maintain().await;
+        }
+    }
+}
+
+/// The end of the last sealed segment (or the recording's start).
+async fn last_media(db: &PgPool, r: &RecordingRow) -> Result<DateTime<Utc>, sqlx::Error> {
+    Ok(store::segments(db, r.id)
+        .await?
+        .last()
+        .map_or(r.started_at, |s| s.end_at))
+}
+
+fn announce(sfu: &Sfu, session: Uuid, state: &str, consents: &[Uuid]) {
+    if let Some(room) = sfu.room(&session.to_string()) {
+        room.announce(SfuEvent::Recording {
+            state: state.to_owned(),
+            consents: consents.iter().map(Uuid::to_string).collect(),
+        });
+    }
+}
+
+/// One change to a session, run in order with the others.
+enum Step {
+    Reconcile,
+    Consent {
+        user: Uuid,
+        given: bool,
+        at: DateTime<Utc>,
+    },
+    Mark {
+        user: Uuid,
+        label: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// The recorder died at this instant: a new series takes over if the recording still runs.
+    Restart(DateTime<Utc>),
+}
+
+impl LegalMode {
+    async fn step(self: &Arc<Self>, session: Uuid, st: &mut SessionState, step: Step) -> anyhow::Result<()> {
+        let media = |at| st.active.as_ref().and_then(|a| manifest::media_ms(&a.recording, at));
+        match step {
+            Step::Reconcile => self.reconcile(session, st).await,
+            Step::Consent { user, given, at } => {
+                let kind = if given { "consent_given" } else { "consent_withdrawn" };
+                let media = media(at);
+                events::record_event_at(self.db(), session, Some(user), kind, at, media, json!({})).await?;
+                self.reconcile(session, st).await
+            }
+            Step::Mark { user, label, at } => {
+                let media = media(at);
+                let details = label.as_ref().map_or_else(|| json!({}), |l| json!({ "label": l }));
+                events::record_event_at(self.db(), session, Some(user), "marker", at, media, details).await?;
+                if let Some(room) = self.sfu.room(&session.to_string()) {
+                    room.announce(SfuEvent::Marked {
+                        identity: user.to_string(),
+                        label,
+                        at: at.into(),
+                        media_ms: media,
+                    });
+                }
+                Ok(())
+            }
+            Step::Restart(at) => {
+                let Some(ctx) = self.ctx.clone() else { return Ok(()) };
+                let Some(active) = st.active.take() else { return Ok(()) };
+                let from = last_media(self.db(), &active.recording).await?.min(at);
+                tracing::warn!(recording = %active.recording.id, "recorder restarts in a new series");
+                self.start_series(&ctx, st, active.recording, Some((from, "recorder_restarted")), true).await
+            }
+        }
+    }
+}
+
+/// The room's events, handed to Legal Mode (and attendance).
+pub struct LegalObserver(pub Arc<LegalMode>);
+
+impl RoomObserver for LegalObserver {
+    fn joined(&self, room: &str, identity: &str, at: DateTime<Utc>) {
+        self.0.attendance.joined(room, identity, at);
+        self.0.spawn_for(room, Step::Reconcile);
+    }
+
+    fn left(&self, room: &str, identity: &str, reason: &str, at: DateTime<Utc>) {
+        self.0.attendance.left(room, identity, reason, at);
+        self.0.spawn_for(room, Step::Reconcile);
+    }
+
+    fn consent(&self, room: &str, identity: &str, given: bool, at: DateTime<Utc>) {
+        if let Ok(user) = identity.parse() {
+            self.0.spawn_for(room, Step::Consent { user, given, at });
+        }
+    }
+
+    fn mark(&self, room: &str, identity: &str, label: Option<&str>, at: DateTime<Utc>) {
+        if let Ok(user) = identity.parse() {
+            let label = label.map(str::to_owned);
+            self.0.spawn_for(room, Step::Mark { user, label, at });
+        }
+    }
+}
