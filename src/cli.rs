@@ -105,7 +105,8 @@ enum VaultCommand {
         input: PathBuf,
         output: PathBuf,
     },
-    /// Open a sealed file with a vault secret key.
+    /// Open a sealed file with a vault secret key; or a sealed bundle (the `.tar` an admin
+    /// downloads, or a directory of `.sealed` files) into the directory OUTPUT.
     Open {
         #[arg(long)]
         key: PathBuf,

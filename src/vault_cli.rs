@@ -59,6 +59,9 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("reading {}", key.display()))?,
             );
             let secret = SecretKey::decode(&text).with_context(|| key.display().to_string())?;
+            if input.is_dir() || input.extension().is_some_and(|e| e == "tar") {
+                return open_bundle(&secret, &input, &output);
+            }
             let total = std::fs::metadata(&input)
                 .with_context(|| input.display().to_string())?
                 .len();
@@ -78,6 +81,87 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Opens every sealed file of a bundle (a tar archive or a directory) into `out`, keeping
+/// the paths without `.sealed`. `out` must not exist yet; it is assembled aside and put in
+/// place only when every file opened, so a bundle that fails to open leaves nothing.
+fn open_bundle(secret: &SecretKey, input: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    if out.exists() {
+        bail!("{} already exists: choose another output", out.display());
+    }
+    let partial = out.with_extension("partial");
+    std::fs::create_dir(&partial)
+        .with_context(|| format!("creating {} (it must not exist yet)", partial.display()))?;
+    let opened = open_members(secret, input, &partial).and_then(|n| {
+        std::fs::rename(&partial, out)
+            .with_context(|| format!("moving the opened bundle to {}", out.display()))?;
+        Ok(n)
+    });
+    if opened.is_err() {
+        let _ = std::fs::remove_dir_all(&partial);
+    }
+    let (files, bytes) = opened?;
+    println!(
+        "opened {files} files ({bytes} bytes) into {}; check it with `tribuna verify {} --tsa-root ROOT.pem`",
+        out.display(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The sealed members of a bundle, opened one by one with a progress line each.
+fn open_members(secret: &SecretKey, input: &Path, out: &Path) -> anyhow::Result<(usize, u64)> {
+    let mut members: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if input.is_dir() {
+        let mut stack = vec![input.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d)? {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "sealed") {
+                    let rel = p.strip_prefix(input)?.to_owned();
+                    members.push((rel, std::fs::read(&p)?));
+                }
+            }
+        }
+    } else {
+        let file = File::open(input).with_context(|| input.display().to_string())?;
+        let mut archive = tar::Archive::new(BufReader::new(file));
+        for entry in archive.entries()? {
+            let mut entry = entry?;
+            let rel = entry.path()?.into_owned();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes)?;
+            members.push((rel, bytes));
+        }
+    }
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    if members.is_empty() {
+        bail!("{} holds no sealed files", input.display());
+    }
+    let (n, mut total) = (members.len(), 0u64);
+    for (i, (rel, sealed)) in members.into_iter().enumerate() {
+        let name = rel.to_string_lossy();
+        let plain = name
+            .strip_suffix(".sealed")
+            .with_context(|| format!("{name} is not a sealed file"))?;
+        if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+            bail!("{name}: a bundle's paths stay inside it");
+        }
+        let target = out.join(plain);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut dst = BufWriter::new(create_new(&target)?);
+        let bytes = seal::open(&mut sealed.as_slice(), &mut dst, secret, |_| {})
+            .with_context(|| name.to_string())?;
+        dst.flush()?;
+        total += bytes;
+        eprintln!("[{}/{n}] {plain} ({bytes} bytes)", i + 1);
+    }
+    Ok((n, total))
 }
 
 /// Writes `output` through `write`, into `output.partial` first: it is put in place only once

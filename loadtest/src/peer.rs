@@ -392,6 +392,86 @@ impl TestPeer {
     /// Like `publish`, with video payloads padded to `video_bytes` (for a set bitrate:
     /// 50 packets a second, so 1250 bytes is 500 kbit/s).
     pub async fn publish_padded(&mut self, video_bytes: usize) {
+        for (track, pt, ssrc, name) in self.negotiate_publish().await {
+            let who = self.identity.clone();
+            self.senders.push(tokio::spawn(async move {
+                let mut interval = tokio::time::interval(Duration::from_millis(20));
+                for n in 0u32.. {
+                    interval.tick().await;
+                    let packet = Packet {
+                        header: Header {
+                            version: 2,
+                            payload_type: pt,
+                            ssrc,
+                            sequence_number: n as u16,
+                            timestamp: n * 960,
+                            marker: true,
+                            ..Default::default()
+                        },
+                        payload: {
+                            let mut p = format!("{who}:{name}:{n}");
+                            if name == "camera" && video_bytes > p.len() + 1 {
+                                p.push('#');
+                                p.extend(std::iter::repeat_n('x', video_bytes - p.len()));
+                            }
+                            Bytes::from(p)
+                        },
+                    };
+                    if track.write_rtp(packet).await.is_err() {
+                        break;
+                    }
+                }
+            }));
+        }
+    }
+
+    /// Publishes real media: `clip`'s VP8 frames at 30 frames a second (looped, timestamps
+    /// running on) and 20 ms Opus frames (`crate::media::OPUS_SILENCE`), until the peer leaves.
+    pub async fn publish_clip(&mut self, clip: Arc<crate::media::Clip>) {
+        for (track, pt, ssrc, name) in self.negotiate_publish().await {
+            let clip = clip.clone();
+            self.senders.push(tokio::spawn(async move {
+                let video = name == "camera";
+                let period = Duration::from_micros(if video { 33_333 } else { 20_000 });
+                let mut interval = tokio::time::interval(period);
+                let mut seq = rand::random::<u16>();
+                for n in 0u32.. {
+                    interval.tick().await;
+                    let (frames, ts) = if video {
+                        let frame = &clip.frames[n as usize % clip.frames.len()];
+                        (crate::media::vp8_packets(&frame.0), n.wrapping_mul(3000))
+                    } else {
+                        (vec![crate::media::OPUS_SILENCE.to_vec()], n.wrapping_mul(960))
+                    };
+                    let last = frames.len() - 1;
+                    for (i, payload) in frames.into_iter().enumerate() {
+                        let packet = Packet {
+                            header: Header {
+                                version: 2,
+                                payload_type: pt,
+                                ssrc,
+                                sequence_number: seq,
+                                timestamp: ts,
+                                marker: i == last,
+                                ..Default::default()
+                            },
+                            payload: Bytes::from(payload),
+                        };
+                        seq = seq.wrapping_add(1);
+                        if track.write_rtp(packet).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }));
+        }
+    }
+
+    /// Offers a VP8 camera and an Opus microphone on the publish connection; returns each
+    /// track with its negotiated payload type, SSRC and name. Keyframe requests are counted.
+    async fn negotiate_publish(
+        &mut self,
+    ) -> Vec<(Arc<TrackLocalStaticRTP>, u8, u32, &'static str)> {
         let (pc, gathered) = peer(None).await;
         let mut tracks = Vec::new();
         for (kind, mime, clock, channels, name) in [
@@ -436,6 +516,7 @@ impl TestPeer {
         )
         .await
         .unwrap();
+        let mut out = Vec::new();
         for (track, sender, ssrc, mime, name) in tracks {
             let params = sender.get_parameters().await.unwrap();
             let pt = params
@@ -460,37 +541,10 @@ impl TestPeer {
                     }
                 }
             }));
-            let who = self.identity.clone();
-            self.senders.push(tokio::spawn(async move {
-                let mut interval = tokio::time::interval(Duration::from_millis(20));
-                for n in 0u32.. {
-                    interval.tick().await;
-                    let packet = Packet {
-                        header: Header {
-                            version: 2,
-                            payload_type: pt,
-                            ssrc,
-                            sequence_number: n as u16,
-                            timestamp: n * 960,
-                            marker: true,
-                            ..Default::default()
-                        },
-                        payload: {
-                            let mut p = format!("{who}:{name}:{n}");
-                            if name == "camera" && video_bytes > p.len() + 1 {
-                                p.push('#');
-                                p.extend(std::iter::repeat_n('x', video_bytes - p.len()));
-                            }
-                            Bytes::from(p)
-                        },
-                    };
-                    if track.write_rtp(packet).await.is_err() {
-                        break;
-                    }
-                }
-            }));
+            out.push((track, pt, ssrc, name));
         }
         self.publish = Some(pc);
+        out
     }
 
     /// Payloads received so far from `identity`'s track `name`.

@@ -33,7 +33,14 @@ struct Person {
     recorder: ParticipantRecorder,
     video: Option<(String, Codec)>,
     audio: Option<String>,
+    /// An audio-only participant's first packets, held briefly in case their camera track
+    /// follows (a browser publishes both at once, but they arrive one by one): without the
+    /// hold, a sliver of audio-only file would come first.
+    held: Option<(Instant, Vec<(Packet, Instant, DateTime<Utc>)>)>,
 }
+
+/// How long an audio-only participant's packets wait for a video track.
+const HOLD: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub struct Capture {
     dir: PathBuf,
@@ -96,9 +103,11 @@ impl Capture {
     fn regroup(&mut self, identity: &str, now: Instant) -> Result<Vec<Action>, MuxError> {
         let mut actions = Vec::new();
         let mut first = 0;
+        let mut held = Vec::new();
         if let Some(mut old) = self.people.remove(identity) {
             actions.extend(convert(old.recorder.finish(now)?, &old.video));
             first = old.recorder.next_index();
+            held = old.held.map(|h| h.1).unwrap_or_default();
         }
         let mine = || self.tracks.iter().filter(|(_, t)| t.identity == identity);
         // One video and one audio track per person: the first of each kind, by id.
@@ -125,14 +134,22 @@ impl Capture {
                 track_id: id.clone(),
             });
         }
-        self.people.insert(
-            identity.to_owned(),
-            Person {
-                recorder,
-                video,
-                audio,
-            },
-        );
+        let hold = (video.is_none() && first == 0).then(|| (now, Vec::new()));
+        let mut person = Person {
+            recorder,
+            video,
+            audio,
+            held: hold,
+        };
+        // What was held for the camera goes to the new recorder (which, with video, keeps
+        // audio from the first keyframe on, as always).
+        if person.held.is_none() {
+            for (packet, at, wall) in held {
+                let out = person.recorder.on_rtp(Track::Audio, packet, at, wall)?;
+                actions.extend(convert(out, &person.video));
+            }
+        }
+        self.people.insert(identity.to_owned(), person);
         Ok(actions)
     }
 
@@ -158,7 +175,17 @@ impl Capture {
         let Some((track, p)) = self.person_of(track_id) else {
             return Ok(Vec::new());
         };
-        let out = p.recorder.on_rtp(track, packet, now, wall)?;
+        if let Some((since, held)) = &mut p.held {
+            if now.duration_since(*since) < HOLD {
+                held.push((packet, now, wall));
+                return Ok(Vec::new());
+            }
+        }
+        let mut out = Vec::new();
+        for (packet, at, wall) in p.held.take().map(|h| h.1).unwrap_or_default() {
+            out.extend(p.recorder.on_rtp(track, packet, at, wall)?);
+        }
+        out.extend(p.recorder.on_rtp(track, packet, now, wall)?);
         Ok(convert(out, &p.video))
     }
 
@@ -175,6 +202,10 @@ impl Capture {
         let mut people: Vec<_> = self.people.drain().collect();
         people.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, mut p) in people {
+            for (packet, at, wall) in p.held.take().map(|h| h.1).unwrap_or_default() {
+                let out = p.recorder.on_rtp(Track::Audio, packet, at, wall)?;
+                actions.extend(convert(out, &p.video));
+            }
             actions.extend(convert(p.recorder.finish(now)?, &p.video));
         }
         self.tracks.clear();

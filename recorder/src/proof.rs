@@ -113,6 +113,11 @@ pub fn link_of(s: &Segment) -> String {
     hex::encode(h.finalize())
 }
 
+/// `t` without its sub-microsecond part.
+pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
+
 /// Builds the chain as segments are produced.
 #[derive(Debug, Default)]
 pub struct Chain {
@@ -120,7 +125,8 @@ pub struct Chain {
 }
 
 impl Chain {
-    /// The entry that would come next (not added).
+    /// The entry that would come next (not added). Times are kept to the microsecond (as
+    /// databases store them), so an entry read back links the same.
     pub fn next(
         &self,
         series: u32,
@@ -137,8 +143,8 @@ impl Chain {
             file: file.to_owned(),
             bytes: content.len() as u64,
             sha256: crate::store::sha256_hex(content),
-            start,
-            end,
+            start: to_micros(start),
+            end: to_micros(end),
             prev: self.head(),
             link: String::new(),
         };

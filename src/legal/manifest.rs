@@ -58,10 +58,9 @@ pub async fn build(
         .collect();
     // The events of the session up to the end (those before the recording began, such as
     // the consents that started it, carry no media time).
-    let events = store::events(db, r.session_id, DateTime::<Utc>::MIN_UTC)
+    let events = store::events(db, r.session_id, ended_at)
         .await?
         .into_iter()
-        .filter(|e| e.at <= ended_at)
         .map(|e| Event {
             identity: e.user_id.map(|u| u.to_string()).unwrap_or_default(),
             media_ms: e

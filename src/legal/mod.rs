@@ -232,10 +232,11 @@ impl LegalMode {
         }
     }
 
-    /// Signs, timestamps and seals the manifest; records its hash (and in the audit log).
-    async fn seal(&self, ctx: &Context, r: &RecordingRow, now: DateTime<Utc>) -> anyhow::Result<()> {
+    /// Signs, timestamps and seals the manifest of a recording that ended at `ended_at`;
+    /// records its hash (and in the audit log).
+    async fn seal(&self, ctx: &Context, r: &RecordingRow, ended_at: DateTime<Utc>) -> anyhow::Result<()> {
+        let now = ctx.clock.now();
         let segments = store::segments(self.db(), r.id).await?;
-        let ended_at = segments.last().map_or(now, |s| s.end_at.max(now.min(s.end_at + chrono::Duration::seconds(1))));
         let manifest = manifest::build(self.db(), r, ended_at).await?;
         let sealer = Sealer::resume(ctx.keys.clone(), ctx.spool.clone(), &r.prefix, Vec::new(), 0);
         let url = self.tsa_url.clone();
@@ -281,7 +282,8 @@ impl LegalMode {
                 if let Some(at) = st.paused_at.take() {
                     let _ = store::add_gap(self.db(), r.id, at, now, "consent_withdrawn").await;
                 }
-                if let Err(e) = self.seal(&ctx, &r, now).await {
+                let ended_at = last_media(self.db(), &r).await.unwrap_or(now);
+                if let Err(e) = self.seal(&ctx, &r, ended_at).await {
                     tracing::error!(recording = %r.id, error = ?e, "abandoned recording not sealed yet");
                 }
             }

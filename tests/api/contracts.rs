@@ -724,49 +724,6 @@ async fn templates_and_fee_agreements_refuse_what_does_not_fit(db: PgPool) {
     );
 }
 
-struct Moto(std::process::Child);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// moto's S3 server on `port` (installed by scripts/test.sh), with an empty bucket.
-async fn moto(port: u16, settings: &tribuna_recorder::store::S3Settings) -> Moto {
-    let child = std::process::Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("moto_server is installed (pip install 'moto[server]')");
-    let server = Moto(child);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "moto_server did not start"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let tribuna_recorder::store::Store::S3 { client, bucket } =
-        tribuna_recorder::store::Store::s3(settings)
-    else {
-        unreachable!()
-    };
-    client
-        .create_bucket()
-        .bucket(bucket)
-        .send()
-        .await
-        .expect("bucket created");
-    server
-}
-
 #[sqlx::test]
 async fn documents_live_in_s3_and_a_store_that_is_down_sends_nothing(db: PgPool) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -781,7 +738,7 @@ async fn documents_live_in_s3_and_a_store_that_is_down_sends_nothing(db: PgPool)
         access_key: "test".into(),
         secret_key: "test".into(),
     };
-    let server = moto(port, &s3).await;
+    let server = crate::helpers::moto(port, &s3).await;
     let app = TestApp::spawn_with(db.clone(), |s| {
         s.storage.s3_bucket = Some(s3.bucket.clone());
         s.storage.s3_endpoint = s3.endpoint.clone();
@@ -816,7 +773,7 @@ async fn documents_live_in_s3_and_a_store_that_is_down_sends_nothing(db: PgPool)
 
     // Back up (moto keeps nothing across restarts: a fresh, empty bucket), sending works and
     // the client's PDF comes from S3.
-    let _server = moto(port, &s3).await;
+    let _server = crate::helpers::moto(port, &s3).await;
     let sent = json_ok(
         lawyer
             .post(&format!("/api/contracts/{id}/send"), &json!({}))

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub state: tribuna_api::AppState,
     pub stand_in: tribuna_stripe_standin::StandIn,
     pub sfu: std::sync::Arc<tribuna_sfu::Sfu>,
+    pub legal: Arc<tribuna::legal::LegalMode>,
     pub clock: Arc<OffsetClock>,
 }
 
@@ -55,6 +56,10 @@ impl TestApp {
         settings.auth.session_ttl_hours = 24 * 30;
         settings.data.dir = Some(std::env::temp_dir().join("tribuna-test-data"));
         configure(&mut settings);
+        // `RUST_LOG=…` shows the server's logs (with `--nocapture`) when a test needs a look.
+        if std::env::var_os("RUST_LOG").is_some() {
+            tribuna::telemetry::init(&settings.log);
+        }
         let clock = Arc::new(OffsetClock::default());
         let app = Application::build_with_clock(&settings, db.clone(), clock.clone())
             .await
@@ -62,6 +67,7 @@ impl TestApp {
         let url = format!("http://{}", app.addr);
         let state = app.state.clone();
         let sfu = app.sfu.clone();
+        let legal = app.legal.clone();
         let stand_in = app.stand_in.clone().expect("tests use the Stripe stand-in");
         tokio::spawn(app.run(std::future::pending()));
         TestApp {
@@ -70,6 +76,7 @@ impl TestApp {
             state,
             stand_in,
             sfu,
+            legal,
             clock,
         }
     }
@@ -223,5 +230,86 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::CREATED, "visit {code}");
         let v: Value = res.json().await.unwrap();
         v["visit_id"].as_str().unwrap().to_owned()
+    }
+}
+
+pub struct Moto(std::process::Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// moto's S3 server on `port` (installed by scripts/test.sh), with an empty bucket.
+pub async fn moto(port: u16, settings: &tribuna_recorder::store::S3Settings) -> Moto {
+    let child = std::process::Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("moto_server is installed (pip install 'moto[server]')");
+    let server = Moto(child);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "moto_server did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let tribuna_recorder::store::Store::S3 { client, bucket } =
+        tribuna_recorder::store::Store::s3(settings)
+    else {
+        unreachable!()
+    };
+    client
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("bucket created");
+    server
+}
+
+
+/// A TCP proxy on loopback that the test can cut and restore: while down, every connection
+/// through it is dropped and new ones are closed at once (a store that does not answer).
+pub struct Proxy {
+    pub port: u16,
+    up: tokio::sync::watch::Sender<bool>,
+}
+
+impl Proxy {
+    pub async fn start(target: u16) -> Proxy {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (up, watch) = tokio::sync::watch::channel(true);
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let mut watch = watch.clone();
+                if !*watch.borrow() {
+                    continue; // dropped: the connection closes
+                }
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(("127.0.0.1", target)).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = watch.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Proxy { port, up }
+    }
+
+    pub fn set_up(&self, up: bool) {
+        let _ = self.up.send(up);
     }
 }

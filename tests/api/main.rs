@@ -10,6 +10,7 @@ mod constraints;
 mod contracts;
 mod conventions;
 mod helpers;
+mod legal_mode;
 mod lawyers;
 mod ledger;
 mod mail;

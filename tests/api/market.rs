@@ -188,10 +188,20 @@ impl TestApp {
         payment_id: &str,
         start: DateTime<Utc>,
     ) -> reqwest::Response {
+        self.book_with(client, payment_id, start, false).await
+    }
+
+    pub async fn book_with(
+        &self,
+        client: &Actor,
+        payment_id: &str,
+        start: DateTime<Utc>,
+        legal_mode: bool,
+    ) -> reqwest::Response {
         client
             .post(
                 "/api/sessions/schedule",
-                &json!({"payment_id": payment_id, "start": start, "legal_mode": false}),
+                &json!({"payment_id": payment_id, "start": start, "legal_mode": legal_mode}),
             )
             .await
     }
@@ -201,6 +211,16 @@ impl TestApp {
     /// A session `client` paid for and booked at `lawyer`'s first free slot at least two days
     /// ahead of the app's clock: its id and start.
     pub async fn booked_session(&self, client: &Actor, lawyer: &Actor) -> (String, DateTime<Utc>) {
+        self.booked_session_with(client, lawyer, false).await
+    }
+
+    /// Like `booked_session`, in Legal Mode when `legal_mode`.
+    pub async fn booked_session_with(
+        &self,
+        client: &Actor,
+        lawyer: &Actor,
+        legal_mode: bool,
+    ) -> (String, DateTime<Utc>) {
         let now = tribuna_api::Clock::now(&*self.clock);
         let slot = self
             .slots_between(
@@ -211,7 +231,7 @@ impl TestApp {
             .await[0];
         let payment = self.paid_payment(client, lawyer).await;
         let session: Value = self
-            .book(client, &payment, slot)
+            .book_with(client, &payment, slot, legal_mode)
             .await
             .json()
             .await

@@ -192,18 +192,18 @@ pub async fn gaps(db: &PgPool, id: Uuid) -> Result<Vec<GapRow>, sqlx::Error> {
         .await
 }
 
-/// The session's room events (joins, leaves, consents, markers) from `from` on.
+/// The session's room events (joins, leaves, consents, markers) up to `until`.
 pub async fn events(
     db: &PgPool,
     session_id: Uuid,
-    from: DateTime<Utc>,
+    until: DateTime<Utc>,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT user_id, kind, at, media_time_ms, details FROM session_events
-         WHERE session_id = $1 AND at >= $2 ORDER BY at, id",
+         WHERE session_id = $1 AND at <= $2 ORDER BY at, id",
     )
     .bind(session_id)
-    .bind(from)
+    .bind(until)
     .fetch_all(db)
     .await
 }
