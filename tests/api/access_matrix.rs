@@ -391,6 +391,38 @@ fn routes() -> Vec<Route> {
             [401, 403, 403, 403, 403, 404],
         ),
         route(M::GET, "/api/admin/recordings", S::None, none, ADMIN_ONLY),
+        // Recordings: a session's parties (and admins) list them; copies are asked for by
+        // parties of a recording (a user's id is no recording: 404); bundles and requests are
+        // admins' (a bundle without a reason is refused: 400).
+        route(
+            M::GET,
+            "/api/sessions/{id}/recordings",
+            S::Session,
+            none,
+            [401, 200, 404, 200, 404, 200],
+        ),
+        route(
+            M::POST,
+            "/api/recordings/{id}/requests",
+            S::Bystander,
+            |_| Some(json!({"note": "cópia"})),
+            [401, 404, 404, 404, 404, 404],
+        ),
+        route(M::GET, "/api/admin/recording-requests", S::None, none, ADMIN_ONLY),
+        route(
+            M::POST,
+            "/api/admin/recording-requests/{id}/refuse",
+            S::Bystander,
+            reason,
+            [401, 403, 403, 403, 403, 404],
+        ),
+        route(
+            M::GET,
+            "/api/admin/recordings/{id}/bundle",
+            S::Bystander,
+            none,
+            [401, 403, 403, 403, 403, 400],
+        ),
         // Development rooms are off unless configured (the matrix runs with them off; see calls.rs).
         route(
             M::POST,

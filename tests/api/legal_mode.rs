@@ -601,3 +601,85 @@ async fn nothing_the_server_holds_opens_what_it_sealed(db: PgPool) {
     let (ok, text) = tribuna(&["vault", "open", "--key", legal.key_file.to_str().unwrap(), sealed_file.to_str().unwrap(), out.to_str().unwrap()]);
     assert!(ok, "{text}");
 }
+
+#[sqlx::test]
+async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_as_reason(db: PgPool) {
+    let legal = Legal::spawn(db.clone(), false).await;
+    let app = &legal.app;
+    let admin = app.admin().await;
+    let lawyer = app.verified_lawyer(&admin, "7705", 20_000).await;
+    let client = app.register("CLIENT").await;
+    let stranger = app.register("CLIENT").await;
+    let (session, peers) = recorded_call(app, &client, &lawyer).await;
+    // While it records, nobody can ask for it yet.
+    wait_for_segments(&db, &session, 1).await;
+    let listed: Value = client.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    assert_eq!(listed[0]["status"], "recording");
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    let (path, note) = (format!("/api/recordings/{id}/requests"), json!({"note": "Para o processo"}));
+    let ask = |who: &Actor| {
+        let (path, note, http, csrf, base) = (path.clone(), note.clone(), who.http.clone(), who.csrf.clone(), who.base.clone());
+        async move {
+            let mut req = http.post(format!("{base}{path}")).json(&note);
+            if let Some(c) = csrf {
+                req = req.header("X-CSRF-Token", c);
+            }
+            req.send().await.unwrap()
+        }
+    };
+    assert_eq!(crate::helpers::error_code(ask(&client).await).await, "recording_not_sealed");
+    for p in peers {
+        p.leave().await;
+    }
+    sealed(&db, &session).await;
+
+    // A stranger learns nothing; the client asks once (a second time is a conflict).
+    assert_eq!(stranger.get(&format!("/api/sessions/{session}/recordings")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(ask(&stranger).await.status(), StatusCode::NOT_FOUND);
+    let res = ask(&client).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let request: Value = res.json().await.unwrap();
+    assert_eq!(request["status"], "pending");
+    assert_eq!(crate::helpers::error_code(ask(&client).await).await, "request_pending");
+    let lawyer_asks: Value = ask(&lawyer).await.json().await.unwrap();
+
+    // The admin sees both, fulfils the client's by downloading with it, refuses the lawyer's.
+    let pending: Value = admin.get("/api/admin/recording-requests").await.json().await.unwrap();
+    assert_eq!(pending.as_array().unwrap().len(), 2);
+    let rid = request["id"].as_str().unwrap();
+    let res = admin
+        .get(&format!("/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!res.bytes().await.unwrap().is_empty());
+    // The same request cannot be fulfilled twice.
+    let again = admin
+        .get(&format!("/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"))
+        .await;
+    assert_eq!(crate::helpers::error_code(again).await, "request_decided");
+    let refused = admin
+        .post(
+            &format!("/api/admin/recording-requests/{}/refuse", lawyer_asks["id"].as_str().unwrap()),
+            &json!({"reason": "Já entregue à cliente"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    let mine: Value = client.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    assert_eq!(mine[0]["my_request"], "fulfilled");
+    let theirs: Value = lawyer.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    assert_eq!(theirs[0]["my_request"], "refused");
+    let actions: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT action, reason FROM audit_log WHERE subject_kind = 'recording' AND subject_id = $1 ORDER BY seq",
+    )
+    .bind(&id)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let names: Vec<&str> = actions.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        names,
+        ["recording.sealed", "recording.requested", "recording.requested", "recording.bundle_downloaded", "recording.request_refused"]
+    );
+    assert_eq!(actions[3].1.as_deref(), Some("Pedido da cliente"));
+    assert!(pending.as_array().unwrap().iter().all(|r| r["session_id"] == session.as_str()));
+}
