@@ -19,8 +19,8 @@ use crate::config::Settings;
 use tribuna_sfu::{Sfu, SfuConfig};
 use tribuna_signaling::Signaling;
 
-use crate::legal::{LegalMode, LegalObserver};
 use crate::calls::Calls;
+use crate::legal::{LegalMode, LegalObserver};
 use crate::{local_postgres, services, web};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -148,7 +148,14 @@ impl Application {
         }
         let sfu = Sfu::new(sfu_config(settings));
         let spool = services::spool(settings)?;
-        let legal = LegalMode::new(settings, db.clone(), clock.clone(), sfu.clone(), spool.clone()).await?;
+        let legal = LegalMode::new(
+            settings,
+            db.clone(),
+            clock.clone(),
+            sfu.clone(),
+            spool.clone(),
+        )
+        .await?;
         let services = Services {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,

@@ -147,7 +147,11 @@ fn open_members(secret: &SecretKey, input: &Path, out: &Path) -> anyhow::Result<
         let plain = name
             .strip_suffix(".sealed")
             .with_context(|| format!("{name} is not a sealed file"))?;
-        if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
             bail!("{name}: a bundle's paths stay inside it");
         }
         let target = out.join(plain);

@@ -28,9 +28,22 @@ pub fn vp8_clip(dir: &Path, seconds: u32) -> anyhow::Result<Clip> {
             .args(["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
             .arg(format!("testsrc=size=320x240:rate=30:duration={seconds}"))
             .args([
-                "-c:v", "libvpx", "-g", "30", "-keyint_min", "30", "-b:v", "300k",
-                "-auto-alt-ref", "0", "-lag-in-frames", "0", "-deadline", "realtime",
-                "-f", "ivf",
+                "-c:v",
+                "libvpx",
+                "-g",
+                "30",
+                "-keyint_min",
+                "30",
+                "-b:v",
+                "300k",
+                "-auto-alt-ref",
+                "0",
+                "-lag-in-frames",
+                "0",
+                "-deadline",
+                "realtime",
+                "-f",
+                "ivf",
             ])
             .arg(&partial)
             .output()?;

@@ -441,7 +441,10 @@ impl TestPeer {
                         let frame = &clip.frames[n as usize % clip.frames.len()];
                         (crate::media::vp8_packets(&frame.0), n.wrapping_mul(3000))
                     } else {
-                        (vec![crate::media::OPUS_SILENCE.to_vec()], n.wrapping_mul(960))
+                        (
+                            vec![crate::media::OPUS_SILENCE.to_vec()],
+                            n.wrapping_mul(960),
+                        )
                     };
                     let last = frames.len() - 1;
                     for (i, payload) in frames.into_iter().enumerate() {

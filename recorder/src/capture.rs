@@ -36,8 +36,11 @@ struct Person {
     /// An audio-only participant's first packets, held briefly in case their camera track
     /// follows (a browser publishes both at once, but they arrive one by one): without the
     /// hold, a sliver of audio-only file would come first.
-    held: Option<(Instant, Vec<(Packet, Instant, DateTime<Utc>)>)>,
+    held: Option<(Instant, Vec<Arrived>)>,
 }
+
+/// A packet with its arrival (monotonic and wall clock).
+type Arrived = (Packet, Instant, DateTime<Utc>);
 
 /// How long an audio-only participant's packets wait for a video track.
 const HOLD: std::time::Duration = std::time::Duration::from_millis(1500);

@@ -146,12 +146,7 @@ impl Sealer {
         let [manifest_file, signature, signer] = proof::signed_files(manifest, key);
         let digest = crate::store::sha256_hex(&manifest_file.1);
         let token = stamp(manifest_file.1.clone()).await?;
-        for (name, bytes) in [
-            manifest_file,
-            signature,
-            signer,
-            (proof::TIMESTAMP, token),
-        ] {
+        for (name, bytes) in [manifest_file, signature, signer, (proof::TIMESTAMP, token)] {
             self.put(name, bytes).await?;
         }
         Ok(digest)

@@ -440,7 +440,8 @@ impl Participant {
                     TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(packet),
                     TrackRemoteEvent::OnRtcpPacket(packets) => {
                         for sr in packets.iter().filter_map(|p| {
-                            p.as_any().downcast_ref::<rtc::rtcp::sender_report::SenderReport>()
+                            p.as_any()
+                                .downcast_ref::<rtc::rtcp::sender_report::SenderReport>()
                         }) {
                             reader.sender_report(sr.ntp_time, sr.rtp_time);
                         }

@@ -101,7 +101,11 @@ impl Room {
 
     /// Whether a recorder's tap is on and still listening.
     pub fn is_tapped(&self) -> bool {
-        self.tap.lock().expect("tap").as_ref().is_some_and(|t| !t.is_closed())
+        self.tap
+            .lock()
+            .expect("tap")
+            .as_ref()
+            .is_some_and(|t| !t.is_closed())
     }
 
     /// Tells everyone in the room (e.g. the recording's state).

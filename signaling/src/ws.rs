@@ -380,7 +380,10 @@ async fn handle(
         }
         ClientMessage::Consent { given } => {
             if !grant.legal_mode {
-                return Err(bad("not_legal_mode", "this call is not recorded (Legal Mode is off)"));
+                return Err(bad(
+                    "not_legal_mode",
+                    "this call is not recorded (Legal Mode is off)",
+                ));
             }
             s.observer
                 .consent(p.room().name(), &grant.identity, given, (s.now)());
@@ -388,7 +391,10 @@ async fn handle(
         }
         ClientMessage::Mark { label } => {
             if !grant.legal_mode {
-                return Err(bad("not_legal_mode", "this call is not recorded (Legal Mode is off)"));
+                return Err(bad(
+                    "not_legal_mode",
+                    "this call is not recorded (Legal Mode is off)",
+                ));
             }
             let label = label.as_deref().map(str::trim).filter(|l| !l.is_empty());
             if label.is_some_and(|l| l.chars().count() > 200) {

@@ -125,7 +125,11 @@ impl LegalMode {
     }
 
     /// Brings the recording in line with who is in the room and who consents, and tells the room.
-    async fn reconcile(self: &Arc<Self>, session: Uuid, st: &mut SessionState) -> anyhow::Result<()> {
+    async fn reconcile(
+        self: &Arc<Self>,
+        session: Uuid,
+        st: &mut SessionState,
+    ) -> anyhow::Result<()> {
         let Some((legal, parties)) = store::legal_session(self.db(), session).await? else {
             return Ok(());
         };
@@ -135,7 +139,8 @@ impl LegalMode {
         let room = self.sfu.room(&session.to_string());
         let present = room.as_ref().map_or(0, |r| r.participants().len());
         let consents = store::consents(self.db(), session).await?;
-        let all_consent = !parties.is_empty() && parties.iter().all(|p| consents.contains(&p.user_id));
+        let all_consent =
+            !parties.is_empty() && parties.iter().all(|p| consents.contains(&p.user_id));
         let Some(ctx) = self.ctx.clone() else {
             announce(&self.sfu, session, "unavailable", &consents);
             return Ok(());
@@ -168,13 +173,19 @@ impl LegalMode {
         }
         if present == 0 && st.active.is_none() {
             if let Some(r) = store::in_progress(self.db(), session).await? {
-                if let Some((from, reason)) = st.paused_at.take().map(|at| (at, "consent_withdrawn")) {
+                if let Some((from, reason)) =
+                    st.paused_at.take().map(|at| (at, "consent_withdrawn"))
+                {
                     store::add_gap(self.db(), r.id, from, now, reason).await?;
                 }
                 self.seal(&ctx, &r, now).await?;
             }
         }
-        let state = if st.active.is_some() { "recording" } else { "waiting_consent" };
+        let state = if st.active.is_some() {
+            "recording"
+        } else {
+            "waiting_consent"
+        };
         announce(&self.sfu, session, state, &consents);
         Ok(())
     }
@@ -196,9 +207,19 @@ impl LegalMode {
             return Ok(());
         };
         let (tx, rx) = tokio::sync::mpsc::channel(TAP_QUEUE);
-        let (kill, stopping) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+        let (kill, stopping) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
         let (done_tx, done_rx) = oneshot::channel();
-        let run = series::run(ctx.clone(), recording.clone(), series, gap, rx, kill.clone());
+        let run = series::run(
+            ctx.clone(),
+            recording.clone(),
+            series,
+            gap,
+            rx,
+            kill.clone(),
+        );
         let (me, session, stop_flag) = (self.clone(), recording.session_id, stopping.clone());
         tokio::spawn(async move {
             let end = run.await;
@@ -222,7 +243,9 @@ impl LegalMode {
 
     /// Takes the tap off and waits until every closed segment is sealed.
     async fn stop(&self, st: &mut SessionState) {
-        let Some(mut active) = st.active.take() else { return };
+        let Some(mut active) = st.active.take() else {
+            return;
+        };
         active.stopping.store(true, Ordering::SeqCst);
         if let Some(room) = self.sfu.room(&active.recording.session_id.to_string()) {
             room.set_tap(None);
@@ -234,11 +257,22 @@ impl LegalMode {
 
     /// Signs, timestamps and seals the manifest of a recording that ended at `ended_at`;
     /// records its hash (and in the audit log).
-    async fn seal(&self, ctx: &Context, r: &RecordingRow, ended_at: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn seal(
+        &self,
+        ctx: &Context,
+        r: &RecordingRow,
+        ended_at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let now = ctx.clock.now();
         let segments = store::segments(self.db(), r.id).await?;
         let manifest = manifest::build(self.db(), r, ended_at).await?;
-        let sealer = Sealer::resume(ctx.keys.clone(), ctx.spool.clone(), &r.prefix, Vec::new(), 0);
+        let sealer = Sealer::resume(
+            ctx.keys.clone(),
+            ctx.spool.clone(),
+            &r.prefix,
+            Vec::new(),
+            0,
+        );
         let url = self.tsa_url.clone();
         let digest = sealer
             .finish(&manifest, &ctx.signing, |bytes| async move {
@@ -254,7 +288,9 @@ impl LegalMode {
     /// restarts in a new series and the gap is recorded. For operators and the tests.
     pub fn kill_recorder(&self, session: Uuid) -> bool {
         let state = self.session(session);
-        let Ok(st) = state.try_lock() else { return false };
+        let Ok(st) = state.try_lock() else {
+            return false;
+        };
         match &st.active {
             Some(a) => {
                 a.kill.store(true, Ordering::SeqCst);
@@ -269,15 +305,28 @@ impl LegalMode {
         let Some(ctx) = self.ctx.clone() else { return };
         let drained = ctx.spool.drain().await;
         if drained.uploaded + drained.pending > 0 {
-            tracing::info!(uploaded = drained.uploaded, pending = drained.pending, "recording spool");
+            tracing::info!(
+                uploaded = drained.uploaded,
+                pending = drained.pending,
+                "recording spool"
+            );
         }
-        let Ok(open) = store::abandoned(self.db()).await else { return };
+        let Ok(open) = store::abandoned(self.db()).await else {
+            return;
+        };
         let now = ctx.clock.now();
         for r in open {
             let state = self.session(r.session_id);
-            let Ok(mut st) = state.try_lock() else { continue };
-            let empty = self.sfu.room(&r.session_id.to_string()).is_none_or(|room| room.participants().is_empty());
-            let idle = last_media(self.db(), &r).await.map_or(false, |t| now - t > self.abandoned_after);
+            let Ok(mut st) = state.try_lock() else {
+                continue;
+            };
+            let empty = self
+                .sfu
+                .room(&r.session_id.to_string())
+                .is_none_or(|room| room.participants().is_empty());
+            let idle = last_media(self.db(), &r)
+                .await
+                .is_ok_and(|t| now - t > self.abandoned_after);
             if st.active.is_none() && empty && idle {
                 if let Some(at) = st.paused_at.take() {
                     let _ = store::add_gap(self.db(), r.id, at, now, "consent_withdrawn").await;
@@ -335,20 +384,45 @@ enum Step {
 }
 
 impl LegalMode {
-    async fn step(self: &Arc<Self>, session: Uuid, st: &mut SessionState, step: Step) -> anyhow::Result<()> {
-        let media = |at| st.active.as_ref().and_then(|a| manifest::media_ms(&a.recording, at));
+    async fn step(
+        self: &Arc<Self>,
+        session: Uuid,
+        st: &mut SessionState,
+        step: Step,
+    ) -> anyhow::Result<()> {
+        let media = |at| {
+            st.active
+                .as_ref()
+                .and_then(|a| manifest::media_ms(&a.recording, at))
+        };
         match step {
             Step::Reconcile => self.reconcile(session, st).await,
             Step::Consent { user, given, at } => {
-                let kind = if given { "consent_given" } else { "consent_withdrawn" };
+                let kind = if given {
+                    "consent_given"
+                } else {
+                    "consent_withdrawn"
+                };
                 let media = media(at);
-                events::record_event_at(self.db(), session, Some(user), kind, at, media, json!({})).await?;
+                events::record_event_at(self.db(), session, Some(user), kind, at, media, json!({}))
+                    .await?;
                 self.reconcile(session, st).await
             }
             Step::Mark { user, label, at } => {
                 let media = media(at);
-                let details = label.as_ref().map_or_else(|| json!({}), |l| json!({ "label": l }));
-                events::record_event_at(self.db(), session, Some(user), "marker", at, media, details).await?;
+                let details = label
+                    .as_ref()
+                    .map_or_else(|| json!({}), |l| json!({ "label": l }));
+                events::record_event_at(
+                    self.db(),
+                    session,
+                    Some(user),
+                    "marker",
+                    at,
+                    media,
+                    details,
+                )
+                .await?;
                 if let Some(room) = self.sfu.room(&session.to_string()) {
                     room.announce(SfuEvent::Marked {
                         identity: user.to_string(),
@@ -360,11 +434,22 @@ impl LegalMode {
                 Ok(())
             }
             Step::Restart(at) => {
-                let Some(ctx) = self.ctx.clone() else { return Ok(()) };
-                let Some(active) = st.active.take() else { return Ok(()) };
+                let Some(ctx) = self.ctx.clone() else {
+                    return Ok(());
+                };
+                let Some(active) = st.active.take() else {
+                    return Ok(());
+                };
                 let from = last_media(self.db(), &active.recording).await?.min(at);
                 tracing::warn!(recording = %active.recording.id, "recorder restarts in a new series");
-                self.start_series(&ctx, st, active.recording, Some((from, "recorder_restarted")), true).await
+                self.start_series(
+                    &ctx,
+                    st,
+                    active.recording,
+                    Some((from, "recorder_restarted")),
+                    true,
+                )
+                .await
             }
         }
     }

@@ -77,7 +77,13 @@ pub async fn run(
             return End::Crashed(ctx.clock.now());
         }
     };
-    let mut sealer = Sealer::resume(ctx.keys.clone(), ctx.spool.clone(), &r.prefix, chain, series as u32);
+    let mut sealer = Sealer::resume(
+        ctx.keys.clone(),
+        ctx.spool.clone(),
+        &r.prefix,
+        chain,
+        series as u32,
+    );
     let mut checkpoints = (sealer.chain().len() as u32) / ctx.checkpoint_every.max(1);
     while let Some(closed) = closed_rx.recv().await {
         seal_one(&ctx, &r, &mut sealer, &closed, &mut gap).await;
@@ -164,9 +170,8 @@ fn capture(
 ) -> anyhow::Result<()> {
     let mut c = Capture::new(dir, target);
     let mut keyframes: HashMap<String, KeyframeRequester> = HashMap::new();
-    let wall = |at: Instant| {
-        clock.now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default()
-    };
+    let wall =
+        |at: Instant| clock.now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
     while let Some(event) = tap.blocking_recv() {
         if kill.load(Ordering::SeqCst) {
             anyhow::bail!("killed");
@@ -179,13 +184,18 @@ fn capture(
                 keyframes: requester,
                 ..
             } => {
-                let (recorded, actions) = c.track(&identity, &track_id, &mime_type, Instant::now())?;
+                let (recorded, actions) =
+                    c.track(&identity, &track_id, &mime_type, Instant::now())?;
                 if recorded {
                     keyframes.insert(track_id, requester);
                 }
                 actions
             }
-            TapEvent::Rtp { track_id, packet, at } => {
+            TapEvent::Rtp {
+                track_id,
+                packet,
+                at,
+            } => {
                 let p = Packet {
                     sequence: packet.header.sequence_number,
                     timestamp: packet.header.timestamp,

@@ -408,7 +408,13 @@ fn routes() -> Vec<Route> {
             |_| Some(json!({"note": "cópia"})),
             [401, 404, 404, 404, 404, 404],
         ),
-        route(M::GET, "/api/admin/recording-requests", S::None, none, ADMIN_ONLY),
+        route(
+            M::GET,
+            "/api/admin/recording-requests",
+            S::None,
+            none,
+            ADMIN_ONLY,
+        ),
         route(
             M::POST,
             "/api/admin/recording-requests/{id}/refuse",

@@ -276,7 +276,6 @@ pub async fn moto(port: u16, settings: &tribuna_recorder::store::S3Settings) -> 
     server
 }
 
-
 /// A TCP proxy on loopback that the test can cut and restore: while down, every connection
 /// through it is dropped and new ones are closed at once (a store that does not answer).
 pub struct Proxy {
@@ -286,7 +285,9 @@ pub struct Proxy {
 
 impl Proxy {
     pub async fn start(target: u16) -> Proxy {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
         let port = listener.local_addr().unwrap().port();
         let (up, watch) = tokio::sync::watch::channel(true);
         tokio::spawn(async move {
@@ -296,7 +297,9 @@ impl Proxy {
                     continue; // dropped: the connection closes
                 }
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(("127.0.0.1", target)).await else {
+                    let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+                    else {
                         return;
                     };
                     tokio::select! {

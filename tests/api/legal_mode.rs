@@ -97,8 +97,13 @@ impl Legal {
 impl Legal {
     /// An object from the store, opened with the vault's secret key.
     async fn open_object(&self, key: &str) -> Vec<u8> {
-        let sealed = self.store.get(key).await.unwrap_or_else(|e| panic!("{key}: {e}"));
-        let secret = vault::SecretKey::decode(&std::fs::read_to_string(&self.key_file).unwrap()).unwrap();
+        let sealed = self
+            .store
+            .get(key)
+            .await
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        let secret =
+            vault::SecretKey::decode(&std::fs::read_to_string(&self.key_file).unwrap()).unwrap();
         let mut plain = Vec::new();
         tribuna_recorder::seal::open(&mut sealed.as_slice(), &mut plain, &secret, |_| {}).unwrap();
         plain
@@ -108,22 +113,30 @@ impl Legal {
 /// An Ed25519 signature (hex) by `signer` (hex) over `message`.
 fn signature_holds(signer: &[u8], message: &[u8], signature: &[u8]) -> bool {
     use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-    let key: [u8; 32] = hex::decode(String::from_utf8_lossy(signer).trim()).unwrap().try_into().unwrap();
-    let sig: [u8; 64] = hex::decode(String::from_utf8_lossy(signature).trim()).unwrap().try_into().unwrap();
-    VerifyingKey::from_bytes(&key).unwrap().verify(message, &Signature::from_bytes(&sig)).is_ok()
+    let key: [u8; 32] = hex::decode(String::from_utf8_lossy(signer).trim())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let sig: [u8; 64] = hex::decode(String::from_utf8_lossy(signature).trim())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    VerifyingKey::from_bytes(&key)
+        .unwrap()
+        .verify(message, &Signature::from_bytes(&sig))
+        .is_ok()
 }
 
 fn clip() -> Arc<Clip> {
-    Arc::new(vp8_clip(&std::env::temp_dir().join("tribuna-test-media"), 2).expect("ffmpeg encodes the test clip"))
+    Arc::new(
+        vp8_clip(&std::env::temp_dir().join("tribuna-test-media"), 2)
+            .expect("ffmpeg encodes the test clip"),
+    )
 }
 
 /// Both parties of a booked Legal Mode session join, publish real media and consent; returns
 /// once both are told the call is recorded.
-async fn recorded_call(
-    app: &TestApp,
-    client: &Actor,
-    lawyer: &Actor,
-) -> (String, Vec<TestPeer>) {
+async fn recorded_call(app: &TestApp, client: &Actor, lawyer: &Actor) -> (String, Vec<TestPeer>) {
     let (session, slot) = app.booked_session_with(client, lawyer, true).await;
     app.clock.set(slot - chrono::Duration::minutes(5));
     let clip = clip();
@@ -147,7 +160,9 @@ async fn recorded_call(
         peers.push(peer);
     }
     // Nothing is recorded before both consent.
-    peers[0].send(json!({"type": "consent", "given": true})).await;
+    peers[0]
+        .send(json!({"type": "consent", "given": true}))
+        .await;
     // The room is told who consented; the call is not recorded yet.
     let client_only = json!([client.id.to_string()]);
     loop {
@@ -157,7 +172,9 @@ async fn recorded_call(
             break;
         }
     }
-    peers[1].send(json!({"type": "consent", "given": true})).await;
+    peers[1]
+        .send(json!({"type": "consent", "given": true}))
+        .await;
     for p in peers.iter_mut() {
         until_state(p, |s| s == "recording").await;
     }
@@ -173,7 +190,6 @@ async fn until_state(peer: &mut TestPeer, want: impl Fn(&str) -> bool) -> Value 
     }
 }
 
-
 /// Waits until the session's recording is sealed; returns its id.
 async fn sealed(db: &PgPool, session: &str) -> Uuid {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -188,7 +204,10 @@ async fn sealed(db: &PgPool, session: &str) -> Uuid {
         if let Some(id) = row {
             return id;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the recording was not sealed");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the recording was not sealed"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -220,7 +239,14 @@ async fn download_and_open(legal: &Legal, admin: &Actor, recording: Uuid, name: 
     std::fs::write(&tar, res.bytes().await.unwrap()).unwrap();
     let out = legal.dir.join(name);
     let p = |x: &Path| x.to_str().unwrap().to_owned();
-    let (ok, text) = tribuna(&["vault", "open", "--key", &p(&legal.key_file), &p(&tar), &p(&out)]);
+    let (ok, text) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &p(&legal.key_file),
+        &p(&tar),
+        &p(&out),
+    ]);
     assert!(ok, "{text}");
     out
 }
@@ -241,13 +267,29 @@ fn manifest(bundle: &Path) -> Manifest {
 /// ffprobe: each stream's (codec type, codec, decoded frames, duration in seconds).
 fn probe(file: &Path) -> Vec<(String, String, u64, f64)> {
     let out = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json"])
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+        ])
         .arg(file)
         .output()
         .expect("ffprobe is installed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let duration: f64 = v["format"]["duration"].as_str().unwrap_or("0").parse().unwrap();
+    let duration: f64 = v["format"]["duration"]
+        .as_str()
+        .unwrap_or("0")
+        .parse()
+        .unwrap();
     v["streams"]
         .as_array()
         .unwrap()
@@ -271,9 +313,21 @@ fn media_per_participant(bundle: &Path, m: &Manifest) -> Vec<(String, f64, u64)>
         let mut frames = 0;
         for s in m.segments.iter().filter(|s| s.participant == p.identity) {
             let streams = probe(&bundle.join("segments").join(&s.file));
-            let kinds: Vec<(&str, &str)> = streams.iter().map(|s| (s.0.as_str(), s.1.as_str())).collect();
-            assert_eq!(kinds, vec![("video", "vp8"), ("audio", "opus")], "{}", s.file);
-            assert!(streams.iter().all(|s| s.2 > 0), "{}: every stream decodes frames", s.file);
+            let kinds: Vec<(&str, &str)> = streams
+                .iter()
+                .map(|s| (s.0.as_str(), s.1.as_str()))
+                .collect();
+            assert_eq!(
+                kinds,
+                vec![("video", "vp8"), ("audio", "opus")],
+                "{}",
+                s.file
+            );
+            assert!(
+                streams.iter().all(|s| s.2 > 0),
+                "{}: every stream decodes frames",
+                s.file
+            );
             seconds += streams[0].3;
             frames += streams[0].2;
         }
@@ -290,7 +344,9 @@ fn span(m: &Manifest, who: &str) -> f64 {
 }
 
 #[sqlx::test]
-async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_and_verifies(db: PgPool) {
+async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_and_verifies(
+    db: PgPool,
+) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
     let admin = app.admin().await;
@@ -334,7 +390,10 @@ async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_an
 
     // Nobody but an admin downloads it, and an admin only with a reason.
     let path = format!("/api/admin/recordings/{recording}/bundle");
-    assert_eq!(client.get(&format!("{path}?reason=quero")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get(&format!("{path}?reason=quero")).await.status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(admin.get(&path).await.status(), StatusCode::BAD_REQUEST);
     let bundle = download_and_open(&legal, &admin, recording, "opened").await;
     let downloads: i64 = sqlx::query_scalar(
@@ -370,19 +429,41 @@ async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_an
     for (who, seconds, frames) in media_per_participant(&bundle, &m) {
         let expected = span(&m, &who);
         eprintln!("{who}: ffprobe {seconds:.3} s, manifest {expected:.3} s, {frames} video frames decoded");
-        assert!((seconds - expected).abs() <= 0.5, "{who}: ffprobe {seconds} s, manifest {expected} s");
-        assert!((29.5..=32.0).contains(&seconds), "{who}: {seconds} s recorded of a 31 s call");
-        assert!(frames as f64 >= seconds * 25.0, "{who}: {frames} video frames in {seconds} s");
+        assert!(
+            (seconds - expected).abs() <= 0.5,
+            "{who}: ffprobe {seconds} s, manifest {expected} s"
+        );
+        assert!(
+            (29.5..=32.0).contains(&seconds),
+            "{who}: {seconds} s recorded of a 31 s call"
+        );
+        assert!(
+            frames as f64 >= seconds * 25.0,
+            "{who}: {frames} video frames in {seconds} s"
+        );
     }
     // Signed checkpoints were sealed into the store along the way (every 3 segments): the
     // first lists the first 3 segments, exactly as the final manifest does, under the same key.
     let prefix = format!("recordings/{session}/{recording}/checkpoints/0001/");
-    let checkpoint: Manifest = serde_json::from_slice(&legal.open_object(&format!("{prefix}manifest.json.sealed")).await).unwrap();
+    let checkpoint: Manifest = serde_json::from_slice(
+        &legal
+            .open_object(&format!("{prefix}manifest.json.sealed"))
+            .await,
+    )
+    .unwrap();
     assert_eq!(checkpoint.segments[..], m.segments[..3]);
-    let signature = legal.open_object(&format!("{prefix}manifest.sig.sealed")).await;
-    let signer = legal.open_object(&format!("{prefix}signer.pub.sealed")).await;
+    let signature = legal
+        .open_object(&format!("{prefix}manifest.sig.sealed"))
+        .await;
+    let signer = legal
+        .open_object(&format!("{prefix}signer.pub.sealed"))
+        .await;
     assert_eq!(signer, std::fs::read(bundle.join("signer.pub")).unwrap());
-    assert!(signature_holds(&signer, &tribuna_recorder::proof::canonical(&checkpoint), &signature));
+    assert!(signature_holds(
+        &signer,
+        &tribuna_recorder::proof::canonical(&checkpoint),
+        &signature
+    ));
 
     // Tampering with the opened copy is caught: one flipped byte in a segment.
     let first = bundle.join("segments").join(&m.segments[0].file);
@@ -421,7 +502,10 @@ async fn a_recorder_killed_mid_call_loses_only_what_it_was_writing_and_the_gap_i
         if series1 >= 2 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "no new series after the kill");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no new series after the kill"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     for p in peers {
@@ -449,7 +533,10 @@ async fn a_recorder_killed_mid_call_loses_only_what_it_was_writing_and_the_gap_i
         assert!(seconds > 4.0, "{who}: {seconds} s");
     }
     // The crashed series' unsealed file did not stay behind in the clear.
-    let work = legal.dir.join("server-data/recorder").join(recording.to_string());
+    let work = legal
+        .dir
+        .join("server-data/recorder")
+        .join(recording.to_string());
     let leftovers: Vec<_> = walk(&work);
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -467,7 +554,10 @@ async fn wait_for_segments(db: &PgPool, session: &str, n: i64) {
         if count >= n {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "only {count} segments sealed");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {count} segments sealed"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -476,7 +566,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -505,7 +597,10 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     let before: i64 = segment_count(&db, &session).await;
     wait_for_segments(&db, &session, before + 3).await;
     let spool = legal.dir.join("server-data/spool");
-    assert!(!walk(&spool).is_empty(), "sealed segments wait in the spool");
+    assert!(
+        !walk(&spool).is_empty(),
+        "sealed segments wait in the spool"
+    );
     for p in peers {
         p.leave().await;
     }
@@ -514,7 +609,11 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     proxy.set_up(true);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while !walk(&spool).is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "the spool did not drain: {:?}", walk(&spool));
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the spool did not drain: {:?}",
+            walk(&spool)
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Everything is in S3 now: the bundle comes from the store, whole.
@@ -525,7 +624,10 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     assert!(m.gaps.is_empty());
     assert_eq!(m.segments.len() as i64, segment_count(&db, &session).await);
     for s in &m.segments {
-        let key = format!("recordings/{session}/{recording}/segments/{}.sealed", s.file);
+        let key = format!(
+            "recordings/{session}/{recording}/segments/{}.sealed",
+            s.file
+        );
         assert!(legal.store.get(&key).await.is_ok(), "{key} in S3");
     }
 }
@@ -562,11 +664,20 @@ async fn nothing_the_server_holds_opens_what_it_sealed(db: PgPool) {
     // vault key by the real binary, and every 32-byte window of each tried in-process.
     let mut tried = 0;
     let server_files = walk(&legal.dir.join("server-data"));
-    assert!(server_files.iter().any(|f| f.ends_with("recorder-signing.key")));
+    assert!(server_files
+        .iter()
+        .any(|f| f.ends_with("recorder-signing.key")));
     let mut candidates: Vec<Vec<u8>> = Vec::new();
     for f in &server_files {
         let out = legal.dir.join(format!("attempt-{tried}"));
-        let (ok, _) = tribuna(&["vault", "open", "--key", f.to_str().unwrap(), sealed_file.to_str().unwrap(), out.to_str().unwrap()]);
+        let (ok, _) = tribuna(&[
+            "vault",
+            "open",
+            "--key",
+            f.to_str().unwrap(),
+            sealed_file.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ]);
         assert!(!ok, "{} opened a sealed file", f.display());
         assert!(!out.exists());
         tried += 1;
@@ -588,22 +699,40 @@ async fn nothing_the_server_holds_opens_what_it_sealed(db: PgPool) {
             if let Ok(secret) = vault::SecretKey::decode(&as_key) {
                 let mut out = Vec::new();
                 assert!(
-                    tribuna_recorder::seal::open(&mut sealed_bytes.as_slice(), &mut out, &secret, |_| {}).is_err(),
+                    tribuna_recorder::seal::open(
+                        &mut sealed_bytes.as_slice(),
+                        &mut out,
+                        &secret,
+                        |_| {}
+                    )
+                    .is_err(),
                     "a server-held secret opened the recording"
                 );
                 windows += 1;
             }
         }
     }
-    assert!(tried >= 3 && windows > 100, "tried {tried} files, {windows} keys");
+    assert!(
+        tried >= 3 && windows > 100,
+        "tried {tried} files, {windows} keys"
+    );
     // The admin's key, which the server never had, opens it.
     let out = legal.dir.join("opened-by-admin");
-    let (ok, text) = tribuna(&["vault", "open", "--key", legal.key_file.to_str().unwrap(), sealed_file.to_str().unwrap(), out.to_str().unwrap()]);
+    let (ok, text) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        legal.key_file.to_str().unwrap(),
+        sealed_file.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ]);
     assert!(ok, "{text}");
 }
 
 #[sqlx::test]
-async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_as_reason(db: PgPool) {
+async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_as_reason(
+    db: PgPool,
+) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
     let admin = app.admin().await;
@@ -613,12 +742,26 @@ async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_
     let (session, peers) = recorded_call(app, &client, &lawyer).await;
     // While it records, nobody can ask for it yet.
     wait_for_segments(&db, &session, 1).await;
-    let listed: Value = client.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    let listed: Value = client
+        .get(&format!("/api/sessions/{session}/recordings"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed[0]["status"], "recording");
     let id = listed[0]["id"].as_str().unwrap().to_owned();
-    let (path, note) = (format!("/api/recordings/{id}/requests"), json!({"note": "Para o processo"}));
+    let (path, note) = (
+        format!("/api/recordings/{id}/requests"),
+        json!({"note": "Para o processo"}),
+    );
     let ask = |who: &Actor| {
-        let (path, note, http, csrf, base) = (path.clone(), note.clone(), who.http.clone(), who.csrf.clone(), who.base.clone());
+        let (path, note, http, csrf, base) = (
+            path.clone(),
+            note.clone(),
+            who.http.clone(),
+            who.csrf.clone(),
+            who.base.clone(),
+        );
         async move {
             let mut req = http.post(format!("{base}{path}")).json(&note);
             if let Some(c) = csrf {
@@ -627,46 +770,80 @@ async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_
             req.send().await.unwrap()
         }
     };
-    assert_eq!(crate::helpers::error_code(ask(&client).await).await, "recording_not_sealed");
+    assert_eq!(
+        crate::helpers::error_code(ask(&client).await).await,
+        "recording_not_sealed"
+    );
     for p in peers {
         p.leave().await;
     }
     sealed(&db, &session).await;
 
     // A stranger learns nothing; the client asks once (a second time is a conflict).
-    assert_eq!(stranger.get(&format!("/api/sessions/{session}/recordings")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger
+            .get(&format!("/api/sessions/{session}/recordings"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(ask(&stranger).await.status(), StatusCode::NOT_FOUND);
     let res = ask(&client).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let request: Value = res.json().await.unwrap();
     assert_eq!(request["status"], "pending");
-    assert_eq!(crate::helpers::error_code(ask(&client).await).await, "request_pending");
+    assert_eq!(
+        crate::helpers::error_code(ask(&client).await).await,
+        "request_pending"
+    );
     let lawyer_asks: Value = ask(&lawyer).await.json().await.unwrap();
 
     // The admin sees both, fulfils the client's by downloading with it, refuses the lawyer's.
-    let pending: Value = admin.get("/api/admin/recording-requests").await.json().await.unwrap();
+    let pending: Value = admin
+        .get("/api/admin/recording-requests")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pending.as_array().unwrap().len(), 2);
     let rid = request["id"].as_str().unwrap();
     let res = admin
-        .get(&format!("/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"))
+        .get(&format!(
+            "/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"
+        ))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(!res.bytes().await.unwrap().is_empty());
     // The same request cannot be fulfilled twice.
     let again = admin
-        .get(&format!("/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"))
+        .get(&format!(
+            "/api/admin/recordings/{id}/bundle?reason=Pedido%20da%20cliente&request_id={rid}"
+        ))
         .await;
     assert_eq!(crate::helpers::error_code(again).await, "request_decided");
     let refused = admin
         .post(
-            &format!("/api/admin/recording-requests/{}/refuse", lawyer_asks["id"].as_str().unwrap()),
+            &format!(
+                "/api/admin/recording-requests/{}/refuse",
+                lawyer_asks["id"].as_str().unwrap()
+            ),
             &json!({"reason": "Já entregue à cliente"}),
         )
         .await;
     assert_eq!(refused.status(), StatusCode::OK);
-    let mine: Value = client.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    let mine: Value = client
+        .get(&format!("/api/sessions/{session}/recordings"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine[0]["my_request"], "fulfilled");
-    let theirs: Value = lawyer.get(&format!("/api/sessions/{session}/recordings")).await.json().await.unwrap();
+    let theirs: Value = lawyer
+        .get(&format!("/api/sessions/{session}/recordings"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(theirs[0]["my_request"], "refused");
     let actions: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT action, reason FROM audit_log WHERE subject_kind = 'recording' AND subject_id = $1 ORDER BY seq",
@@ -678,8 +855,18 @@ async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_
     let names: Vec<&str> = actions.iter().map(|a| a.0.as_str()).collect();
     assert_eq!(
         names,
-        ["recording.sealed", "recording.requested", "recording.requested", "recording.bundle_downloaded", "recording.request_refused"]
+        [
+            "recording.sealed",
+            "recording.requested",
+            "recording.requested",
+            "recording.bundle_downloaded",
+            "recording.request_refused"
+        ]
     );
     assert_eq!(actions[3].1.as_deref(), Some("Pedido da cliente"));
-    assert!(pending.as_array().unwrap().iter().all(|r| r["session_id"] == session.as_str()));
+    assert!(pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["session_id"] == session.as_str()));
 }

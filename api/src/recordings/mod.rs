@@ -9,10 +9,18 @@ pub use routes::router;
 
 /// The files of a sealed bundle besides its segments (docs/proof-format.md; the recorder's
 /// `proof` module writes them under the same names).
-const BUNDLE_FILES: [&str; 4] = ["manifest.json", "manifest.sig", "signer.pub", "manifest.tsr"];
+const BUNDLE_FILES: [&str; 4] = [
+    "manifest.json",
+    "manifest.sig",
+    "signer.pub",
+    "manifest.tsr",
+];
 
 /// Every sealed object of a recording: (path in the bundle's tar, object key).
-pub fn bundle_objects(r: &store::RecordingRow, segments: &[store::SegmentRow]) -> Vec<(String, String)> {
+pub fn bundle_objects(
+    r: &store::RecordingRow,
+    segments: &[store::SegmentRow],
+) -> Vec<(String, String)> {
     let names = BUNDLE_FILES
         .iter()
         .map(|f| (*f).to_owned())

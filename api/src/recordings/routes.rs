@@ -130,7 +130,9 @@ async fn request_copy(
     .await;
     let request_id = match inserted {
         Ok(q) => q,
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("recording_requests_one_pending") => {
+        Err(sqlx::Error::Database(e))
+            if e.constraint() == Some("recording_requests_one_pending") =>
+        {
             return Err(ApiError::conflict(
                 "request_pending",
                 "you have already asked for this recording; an admin will answer",
@@ -240,9 +242,14 @@ async fn refuse_request(
     };
     audit::record(
         &mut tx,
-        AuditEvent::new(Some(admin.actor()), "recording.request_refused", "recording", recording)
-            .because(reason.as_str())
-            .details(serde_json::json!({ "request_id": id })),
+        AuditEvent::new(
+            Some(admin.actor()),
+            "recording.request_refused",
+            "recording",
+            recording,
+        )
+        .because(reason.as_str())
+        .details(serde_json::json!({ "request_id": id })),
         now,
     )
     .await?;
@@ -325,13 +332,18 @@ async fn bundle(
     }
     audit::record(
         &mut tx,
-        AuditEvent::new(Some(admin.actor()), "recording.bundle_downloaded", "recording", id)
-            .because(reason.as_str())
-            .details(serde_json::json!({
-                "request_id": q.request_id,
-                "manifest_sha256": r.manifest_sha256,
-                "files": objects.len(),
-            })),
+        AuditEvent::new(
+            Some(admin.actor()),
+            "recording.bundle_downloaded",
+            "recording",
+            id,
+        )
+        .because(reason.as_str())
+        .details(serde_json::json!({
+            "request_id": q.request_id,
+            "manifest_sha256": r.manifest_sha256,
+            "files": objects.len(),
+        })),
         now,
     )
     .await?;
@@ -343,13 +355,17 @@ async fn bundle(
     });
     let mut res = Body::from_stream(stream).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-tar"));
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"gravacao-{}.tar\"",
-        r.id
-    )) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-tar"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"gravacao-{}.tar\"", r.id))
+    {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(res)
 }

@@ -63,7 +63,8 @@ pub struct EventRow {
     pub details: serde_json::Value,
 }
 
-const COLUMNS: &str = "id, session_id, status, prefix, started_at, series, ended_at, manifest_sha256";
+const COLUMNS: &str =
+    "id, session_id, status, prefix, started_at, series, ended_at, manifest_sha256";
 
 /// Whether `session_id` is a Legal Mode session, and its parties (client first).
 pub async fn legal_session(
@@ -91,7 +92,10 @@ pub async fn legal_session(
 }
 
 /// The session's recording in progress, if any.
-pub async fn in_progress(db: &PgPool, session_id: Uuid) -> Result<Option<RecordingRow>, sqlx::Error> {
+pub async fn in_progress(
+    db: &PgPool,
+    session_id: Uuid,
+) -> Result<Option<RecordingRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM recordings WHERE session_id = $1 AND status = 'recording'"
     ))
@@ -175,13 +179,15 @@ pub async fn add_gap(
     to: DateTime<Utc>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO recording_gaps (recording_id, from_at, to_at, reason) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(from)
-        .bind(to.max(from))
-        .bind(reason)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO recording_gaps (recording_id, from_at, to_at, reason) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to.max(from))
+    .bind(reason)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

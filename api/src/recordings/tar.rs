@@ -55,7 +55,10 @@ mod tests {
     async fn the_stream_is_a_tar_archive_the_tar_crate_reads_back() {
         let files = vec![
             ("manifest.json.sealed".to_owned(), "a".to_owned()),
-            ("segments/000000-x-00000.webm.sealed".to_owned(), "b".to_owned()),
+            (
+                "segments/000000-x-00000.webm.sealed".to_owned(),
+                "b".to_owned(),
+            ),
         ];
         let chunks: Vec<Bytes> = stream(files, |key| async move {
             Ok(key.repeat(if key == "a" { 3 } else { 700 }).into_bytes())
