@@ -247,13 +247,13 @@ test.skipIf(skip)('the consultation is in "Minhas consultas": join says when the
   await screenshot(client, 'market-client-session');
 
   // The call page (linked from the .ics file): the device check with a waiting room that says
-  // when the room opens, and the honest Legal Mode notice (recording is not built yet).
+  // when the room opens, and the Legal Mode notice (recorded only with both parties' consent).
   const sessionId = new URL(client.url()).pathname.split('/').pop();
   await client.goto(`/call/${sessionId}`);
   await client.getByRole('heading', { level: 1, name: 'Sala da consulta' }).waitFor();
   await client.getByText(lawyerName, { exact: true }).waitFor();
   await client.getByText(/A sala abre em \d{2}\/\d{2}\/\d{4}/).waitFor();
-  await client.getByText('A gravação com consentimento ainda não está disponível', { exact: false }).waitFor();
+  await client.getByText('Com o consentimento das duas partes, esta chamada é gravada', { exact: false }).waitFor();
   await client.getByRole('button', { name: 'Entrar quando a sala abrir' }).click();
   await client.getByText('Você entrará automaticamente quando a sala abrir.', { exact: false }).waitFor();
   await screenshot(client, 'market-call-waiting-room');

@@ -43,7 +43,9 @@ export type LedgerEntry = Schemas['EntryView'];
 export type Totals = Schemas['Totals'];
 export type Payout = Schemas['Payout'];
 export type CommissionRules = Schemas['CommissionRules'];
-export type RecordingRow = Schemas['LegalModeSession'];
+export type RecordingRow = Schemas['AdminRecording'];
+export type RecordingView = Schemas['RecordingView'];
+export type RecordingRequest = Schemas['RequestView'];
 export type ContractSummary = Schemas['ContractSummary'];
 export type ContractDetail = Schemas['ContractDetail'];
 export type ContractVersion = Schemas['VersionView'];
@@ -488,8 +490,32 @@ export class ApiClient {
     return this.request('PUT', '/api/admin/commission-rules', { body });
   }
 
-  recordings(): Promise<JsonOf<'list_recordings', 200>> {
+  recordings(): Promise<JsonOf<'admin_recordings', 200>> {
     return this.request('GET', '/api/admin/recordings');
+  }
+
+  recordingRequests(): Promise<JsonOf<'admin_requests', 200>> {
+    return this.request('GET', '/api/admin/recording-requests');
+  }
+
+  refuseRecordingRequest(id: string, reason: string): Promise<JsonOf<'refuse_request', 200>> {
+    return this.request('POST', `/api/admin/recording-requests/${encodeURIComponent(id)}/refuse`, { body: { reason } });
+  }
+
+  /** Where the sealed bundle downloads from (a plain GET: the browser saves the tar). The
+   *  server writes the download and its reason to the audit log before sending a byte. */
+  recordingBundleUrl(id: string, reason: string, requestId?: string): string {
+    const q = new URLSearchParams({ reason });
+    if (requestId) q.set('request_id', requestId);
+    return `/api/admin/recordings/${encodeURIComponent(id)}/bundle?${q.toString()}`;
+  }
+
+  sessionRecordings(sessionId: string): Promise<JsonOf<'session_recordings', 200>> {
+    return this.request('GET', `/api/sessions/${encodeURIComponent(sessionId)}/recordings`);
+  }
+
+  requestRecordingCopy(id: string, note: string): Promise<JsonOf<'request_copy', 201>> {
+    return this.request('POST', `/api/recordings/${encodeURIComponent(id)}/requests`, { body: { note } });
   }
 
   liveCalls(): Promise<LiveRoom[]> {

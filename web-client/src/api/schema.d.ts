@@ -174,6 +174,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/recording-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parties' requests for copies still waiting for an admin, oldest first. */
+        get: operations["admin_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/recording-requests/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuses a party's request, with a reason (audited). */
+        post: operations["refuse_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/recordings": {
         parameters: {
             query?: never;
@@ -181,8 +215,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions booked in Legal Mode, newest first, with their recording state. */
-        get: operations["list_recordings"];
+        /** Legal Mode sessions, newest first, one row per recording (or `not_recorded`). */
+        get: operations["admin_recordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/recordings/{id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sealed bundle of a recording, as a tar of sealed files (open it offline with
+         *     `tribuna vault open --key vault.key BUNDLE.tar OUT/`). Admins only, with a reason; every
+         *     download is in the audit log before a byte is sent.
+         */
+        get: operations["bundle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -955,6 +1010,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recordings/{id}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A party asks for a copy of a sealed recording; an admin fulfils or refuses it. */
+        post: operations["request_copy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reviews/{id}/reply": {
         parameters: {
             query?: never;
@@ -1097,6 +1169,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's Legal Mode recordings (for its parties and admins). */
+        get: operations["session_recordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/reschedule": {
         parameters: {
             query?: never;
@@ -1220,6 +1309,25 @@ export interface components {
             id: string;
             locale: string;
             role: components["schemas"]["Role"];
+            status: string;
+        };
+        AdminRecording: {
+            client_name: string;
+            lawyer_name: string;
+            manifest_sha256?: string | null;
+            /** Format: int64 */
+            pending_requests: number;
+            /** @description `not_recorded`, `recording` or `sealed`. */
+            recording: string;
+            /** Format: uuid */
+            recording_id?: string | null;
+            /** Format: int64 */
+            segments: number;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            start: string;
+            /** @description The session's status. */
             status: string;
         };
         AnswerBody: {
@@ -1400,6 +1508,10 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        CopyRequest: {
+            /** @description Why the copy is wanted (optional, up to 2000 characters). */
+            note?: string;
+        };
         CreatePayout: {
             /** Format: uuid */
             beneficiary_id: string;
@@ -1519,17 +1631,6 @@ export interface components {
             time_zone: string;
             /** Format: int64 */
             total_cents: number;
-        };
-        LegalModeSession: {
-            client_name: string;
-            lawyer_name: string;
-            /** @description `not_recorded` until the recorder runs (the Legal Mode issue). */
-            recording: string;
-            /** Format: uuid */
-            session_id: string;
-            /** Format: date-time */
-            start: string;
-            status: string;
         };
         LoginRequest: {
             email: string;
@@ -1716,6 +1817,30 @@ export interface components {
             /** @description Why; kept in the audit log. */
             reason: string;
         };
+        /** @description A recording as its parties and admins see it. */
+        RecordingView: {
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: int64 */
+            gaps: number;
+            /** Format: uuid */
+            id: string;
+            /** @description SHA-256 of the sealed bundle's manifest.json (also in the audit log). */
+            manifest_sha256?: string | null;
+            /** @description The caller's own request for a copy, if any: `pending`, `fulfilled`, `refused`. */
+            my_request?: string | null;
+            /** Format: int64 */
+            segments: number;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description `recording` or `sealed`. */
+            status: string;
+        };
+        RefuseBody: {
+            reason: string;
+        };
         RegisterRequest: {
             display_name: string;
             email: string;
@@ -1730,6 +1855,23 @@ export interface components {
         };
         ReplyBody: {
             text: string;
+        };
+        RequestView: {
+            /** Format: date-time */
+            created_at: string;
+            decision_note?: string | null;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            /** Format: uuid */
+            recording_id: string;
+            /** Format: uuid */
+            requested_by: string;
+            requester_name: string;
+            /** Format: uuid */
+            session_id: string;
+            /** @description `pending`, `fulfilled` or `refused`. */
+            status: string;
         };
         RescheduleBody: {
             /** Format: date-time */
@@ -2404,7 +2546,7 @@ export interface operations {
             };
         };
     };
-    list_recordings: {
+    admin_requests: {
         parameters: {
             query?: never;
             header?: never;
@@ -2418,10 +2560,146 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LegalModeSession"][];
+                    "application/json": components["schemas"]["RequestView"][];
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refuse_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefuseBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_recordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRecording"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /**
+                 * @description Why the bundle is taken out of the vault: a court order's reference, or the party's
+                 *     request being fulfilled (3 to 1000 characters). Recorded in the audit log.
+                 */
+                reason: string;
+                /** @description The party's request this download fulfils, if any. */
+                request_id: string | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": number[];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4211,6 +4489,55 @@ export interface operations {
             };
         };
     };
+    request_copy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     reply: {
         parameters: {
             query?: never;
@@ -4502,6 +4829,35 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    session_recordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"][];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

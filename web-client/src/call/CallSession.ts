@@ -16,6 +16,8 @@ import {
 import {
   candidateMessage,
   chatMessage,
+  consentMessage,
+  markMessage,
   CLOSE,
   encode,
   joinMessage,
@@ -306,6 +308,19 @@ export class CallSession {
     track.enabled = !muted;
     this.setMedia(kind === 'audio' ? { audioMuted: muted } : { videoMuted: muted });
     if (this.snapshot.call.phase.kind === 'joined') this.send(muteMessage(kind, muted));
+  }
+
+  /** Legal Mode: gives or withdraws this participant's consent to the recording. */
+  setConsent(given: boolean): boolean {
+    if (this.snapshot.call.phase.kind !== 'joined' || !this.snapshot.call.legalMode) return false;
+    return this.send(consentMessage(given));
+  }
+
+  /** Legal Mode: marks this moment (with an optional label); false when it cannot be sent. */
+  markMoment(label: string): boolean {
+    const m = markMessage(label);
+    if (!m || this.snapshot.call.phase.kind !== 'joined' || !this.snapshot.call.legalMode) return false;
+    return this.send(m);
   }
 
   /** Sends a chat message; false when there is nothing to send or no connection. */

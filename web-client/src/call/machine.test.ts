@@ -267,3 +267,19 @@ describe('timing', () => {
     expect(waitDelay(null, now)).toBe(30_000);
   });
 });
+
+describe('Legal Mode', () => {
+  it('follows the recording state and keeps the marks in order', () => {
+    const s = run([
+      msg({ type: 'recording', state: 'waiting_consent', consents: [ANA] }),
+      msg({ type: 'recording', state: 'recording', consents: [ANA, BRUNO] }),
+      msg({ type: 'marked', identity: BRUNO, label: 'Contrato', at: '2026-11-21T12:00:10Z', media_ms: 10_000 }),
+      msg({ type: 'marked', identity: ANA, label: null, at: '2026-11-21T12:00:20Z', media_ms: 20_000 }),
+    ], inCall);
+    expect(s.recording).toEqual({ state: 'recording', consents: [ANA, BRUNO] });
+    expect(s.marks.map((m) => [m.identity, m.mediaMs])).toEqual([
+      [BRUNO, 10_000],
+      [ANA, 20_000],
+    ]);
+  });
+});

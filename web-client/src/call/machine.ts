@@ -3,7 +3,7 @@
 // their tracks and mute states) and the chat. The effectful shell (`CallSession`) feeds it
 // events and acts on the phases it reaches; nothing here touches a socket or a clock.
 import { roomOpensAt } from '../marketplace/sessions';
-import { CLOSE, type ServerMessage, type TrackView } from './protocol';
+import { CLOSE, type RecordingState, type ServerMessage, type TrackView } from './protocol';
 
 /** Connection attempts in a row (the first included) before giving up. */
 export const MAX_ATTEMPTS = 8;
@@ -63,9 +63,21 @@ export interface ChatLine {
   mine: boolean;
 }
 
+/** A moment a participant marked in a Legal Mode recording. */
+export interface Mark {
+  identity: string;
+  label: string | null;
+  at: string;
+  /** Milliseconds into the recording, when it was recording. */
+  mediaMs: number | null;
+}
+
 export interface CallState {
   phase: Phase;
   legalMode: boolean;
+  /** Legal Mode: the recording's state and who has consented (identities). */
+  recording: { state: RecordingState; consents: string[] };
+  marks: Mark[];
   /** Our identity in the room (our user id), once joined. */
   identity: string | null;
   /** Everyone else, in the order they came. */
@@ -93,6 +105,8 @@ export type CallEvent =
 export const initialCallState: CallState = {
   phase: { kind: 'idle' },
   legalMode: false,
+  recording: { state: 'off', consents: [] },
+  marks: [],
   identity: null,
   participants: [],
   chat: [],
@@ -225,6 +239,10 @@ function onMessage(state: CallState, m: ServerMessage): CallState {
       };
       return { ...state, chat: [...state.chat, line].slice(-CHAT_KEEP) };
     }
+    case 'recording':
+      return { ...state, recording: { state: m.state, consents: m.consents } };
+    case 'marked':
+      return { ...state, marks: [...state.marks, { identity: m.identity, label: m.label, at: m.at, mediaMs: m.media_ms }].slice(-CHAT_KEEP) };
     case 'error':
       return { ...state, lastError: { code: m.code, message: m.message } };
     case 'bye':

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   candidateMessage,
+  consentMessage,
+  markMessage,
   CLOSE,
   CHAT_MAX,
   chatMessage,
@@ -189,5 +191,31 @@ describe('which closes may be resumed', () => {
     expect(resumableClose(4409)).toBe(false);
     expect(resumableClose(4401)).toBe(false);
     expect(resumableClose(4503)).toBe(false);
+  });
+});
+
+describe('Legal Mode messages', () => {
+  it('consent and marks are built as the server takes them', () => {
+    expect(consentMessage(true)).toEqual({ type: 'consent', given: true });
+    expect(markMessage('  Contrato apresentado ')).toEqual({ type: 'mark', label: 'Contrato apresentado' });
+    expect(markMessage('   ')).toEqual({ type: 'mark' });
+    expect(markMessage('é'.repeat(200))).not.toBeNull();
+    expect(markMessage('é'.repeat(201))).toBeNull();
+  });
+
+  it('the recording state and marks are read, and unknown states ignored', () => {
+    expect(parseServerMessage(JSON.stringify({ type: 'recording', state: 'recording', consents: ['a', 2, 'b'] }))).toEqual({
+      type: 'recording',
+      state: 'recording',
+      consents: ['a', 'b'],
+    });
+    expect(parseServerMessage(JSON.stringify({ type: 'recording', state: 'paused', consents: [] }))).toBeNull();
+    expect(parseServerMessage(JSON.stringify({ type: 'marked', identity: 'a', label: null, at: '2026-11-21T12:00:00Z', media_ms: 1500 }))).toEqual({
+      type: 'marked',
+      identity: 'a',
+      label: null,
+      at: '2026-11-21T12:00:00Z',
+      media_ms: 1500,
+    });
   });
 });

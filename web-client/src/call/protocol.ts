@@ -36,8 +36,16 @@ export type ClientMessage =
   | { type: 'candidate'; target: Target; candidate: CandidateJson }
   | { type: 'mute'; kind: MediaKind; muted: boolean }
   | { type: 'chat'; text: string }
+  | { type: 'consent'; given: boolean }
+  | { type: 'mark'; label?: string }
   | { type: 'ping' }
   | { type: 'leave' };
+
+/** Legal Mode: whether the call is being recorded (both parties consent, a vault is configured). */
+export type RecordingState = 'off' | 'waiting_consent' | 'recording' | 'unavailable';
+const RECORDING_STATES: readonly RecordingState[] = ['off', 'waiting_consent', 'recording', 'unavailable'];
+/** A mark's label is at most 200 characters, as the server checks. */
+export const MARK_LABEL_MAX = 200;
 
 export type LeaveReason = 'left' | 'disconnected' | 'connection_failed' | 'replaced';
 
@@ -51,6 +59,8 @@ export type ServerMessage =
   | { type: 'track_unpublished'; identity: string; track_id: string }
   | { type: 'muted'; identity: string; kind: MediaKind; muted: boolean }
   | { type: 'chat'; from: string; display_name: string; text: string; at: string }
+  | { type: 'recording'; state: RecordingState; consents: string[] }
+  | { type: 'marked'; identity: string; label: string | null; at: string; media_ms: number | null }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
   | { type: 'bye'; reason: string };
@@ -116,6 +126,17 @@ export function chatText(text: string): string | null {
 export function chatMessage(text: string): ClientMessage | null {
   const t = chatText(text);
   return t === null ? null : { type: 'chat', text: t };
+}
+
+export function consentMessage(given: boolean): ClientMessage {
+  return { type: 'consent', given };
+}
+
+/** A "mark this moment" message, or null when the label is too long (an empty label is none). */
+export function markMessage(label: string): ClientMessage | null {
+  const t = label.trim();
+  if ([...t].length > MARK_LABEL_MAX) return null;
+  return t ? { type: 'mark', label: t } : { type: 'mark' };
 }
 
 export function encode(message: ClientMessage): string {
@@ -201,6 +222,17 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
       const text = s('text');
       if (from === null || text === null) return null;
       return { type: 'chat', from, display_name: s('display_name') ?? '', text, at: s('at') ?? '' };
+    }
+    case 'recording': {
+      const state = s('state') as RecordingState | null;
+      if (state === null || !RECORDING_STATES.includes(state)) return null;
+      const consents = Array.isArray(v.consents) ? v.consents.filter((c): c is string => typeof c === 'string') : [];
+      return { type: 'recording', state, consents };
+    }
+    case 'marked': {
+      const identity = s('identity');
+      if (identity === null) return null;
+      return { type: 'marked', identity, label: s('label'), at: s('at') ?? '', media_ms: typeof v.media_ms === 'number' ? v.media_ms : null };
     }
     case 'pong':
       return { type: 'pong' };

@@ -8,6 +8,7 @@ import type { Phase } from '../machine';
 import { CallControls } from './CallControls';
 import { ChatPanel } from './ChatPanel';
 import { useCall } from './hooks';
+import { LegalPanel } from './LegalPanel';
 import { LegalModeNotice, opensText } from './Notices';
 import { QualityIndicator } from './QualityIndicator';
 import { RoomAudio, VideoGrid } from './VideoGrid';
@@ -127,6 +128,13 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
       </header>
       <div className="call-banners">
         {call.legalMode && <LegalModeNotice />}
+        {call.legalMode && (
+          <LegalPanel
+            call={call}
+            session={session}
+            names={Object.fromEntries([...call.participants.map((p) => [p.identity, p.displayName]), [call.identity ?? '', selfName]])}
+          />
+        )}
         <div role="status" className="call-status">
           {phase.kind === 'reconnecting' && <p className="call-notice call-notice-warn">{t('call.state.reconnecting', { attempt: phase.attempt })}</p>}
           {phase.kind === 'joining' && phase.attempt > 0 && <p className="call-notice call-notice-warn">{t('call.state.retrying', { attempt: phase.attempt })}</p>}

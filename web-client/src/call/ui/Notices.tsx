@@ -4,7 +4,7 @@ import type { Locale } from '../../i18n/messages';
 import { formatTime, localDay } from '../../time/days';
 import { browserTimeZone, formatInstant } from '../../time/format';
 
-/** Legal Mode: recording with consent is not built yet, so say plainly that nothing records. */
+/** Legal Mode: what happens to this call (recorded only with both parties' consent). */
 export function LegalModeNotice() {
   const { t } = useI18n();
   return (

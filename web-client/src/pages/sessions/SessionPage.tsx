@@ -8,6 +8,7 @@ import { errorText } from '../../ui/errors';
 import { Loading } from '../../ui/Loading';
 import { PageHeader } from '../../ui/PageHeader';
 import { useLoad } from '../../ui/useLoad';
+import { SessionRecordings } from './SessionRecordings';
 
 /** One consultation, with the same actions as in the list. */
 export function SessionPage() {
@@ -32,6 +33,7 @@ export function SessionPage() {
       )}
       {!session.data && session.error === null && <Loading />}
       {session.data && <SessionCard session={session.data} viewer={viewer} onChange={session.setData} headingLevel={2} />}
+      {session.data?.legal_mode && <SessionRecordings sessionId={session.data.id} />}
     </>
   );
 }
