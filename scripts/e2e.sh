@@ -3,9 +3,13 @@
 # shellcheck shell=bash
 
 run_browser_tests() {
-  local bin="$CARGO_TARGET_DIR/debug/tribuna" out pid url admin_email admin_password
+  local bin="$CARGO_TARGET_DIR/debug/tribuna" out pid url admin_email admin_password vault
   out="$(mktemp)"
-  TRIBUNA_SERVER_BIND=127.0.0.1:0 TRIBUNA_WEB_BUILD=false TRIBUNA_SIGNALING_DEV_ROOMS=true "$bin" serve >"$out" 2>"$out.log" &
+  # A custody-vault key pair made as an admin would: the server gets only the public half.
+  vault="$(mktemp -d)"
+  "$bin" vault keygen --out "$vault" >/dev/null
+  TRIBUNA_SERVER_BIND=127.0.0.1:0 TRIBUNA_WEB_BUILD=false TRIBUNA_SIGNALING_DEV_ROOMS=true \
+    TRIBUNA_LEGAL_VAULT_PUBLIC_KEYS="[\"$vault/vault.pub\"]" "$bin" serve >"$out" 2>"$out.log" &
   pid=$!
   # shellcheck disable=SC2064
   trap "kill $pid 2>/dev/null || true" EXIT
@@ -21,7 +25,11 @@ run_browser_tests() {
   admin_password="e2e admin password $RANDOM$RANDOM"
   TRIBUNA_ADMIN_PASSWORD="$admin_password" "$bin" admin create --email "$admin_email" --name "Admin E2E" >/dev/null
   # The contracts spec marks a consultation held in the database (it cannot move the clock).
-  (cd web-client && BASE_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" DATABASE_URL="$("$bin" db url)" npm run --silent e2e)
+  # The Legal Mode spec opens what it downloads with the vault key and checks the timestamp
+  # against the local authority's root (`tribuna serve` starts one when none is configured).
+  (cd web-client && BASE_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" DATABASE_URL="$("$bin" db url)" \
+    VAULT_KEY="$vault/vault.key" TRIBUNA_BIN="$bin" TSA_ROOT="${XDG_DATA_HOME:-$HOME/.local/share}/tribuna/local-tsa/ca.pem" \
+    npm run --silent e2e)
   kill "$pid" 2>/dev/null || true
   trap - EXIT
 }
