@@ -28,7 +28,7 @@ run_browser_tests() {
   # The Legal Mode spec opens what it downloads with the vault key and checks the timestamp
   # against the local authority's root (`tribuna serve` starts one when none is configured).
   (cd web-client && BASE_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" DATABASE_URL="$("$bin" db url)" \
-    VAULT_KEY="$vault/vault.key" TRIBUNA_BIN="$bin" TSA_ROOT="${XDG_DATA_HOME:-$HOME/.local/share}/tribuna/local-tsa/ca.pem" \
+    VAULT_KEY="$vault/vault.key" CLI_BINARY="$bin" TSA_ROOT="${XDG_DATA_HOME:-$HOME/.local/share}/tribuna/local-tsa/ca.pem" \
     npm run --silent e2e)
   kill "$pid" 2>/dev/null || true
   trap - EXIT

@@ -17,8 +17,8 @@ import { launch, newPage, pageProblems, screenshot, uniqueEmail } from './browse
 
 const env = process.env;
 const [ADMIN_EMAIL, ADMIN_PASSWORD, DATABASE_URL] = [env.ADMIN_EMAIL ?? '', env.ADMIN_PASSWORD ?? '', env.DATABASE_URL ?? ''];
-const [VAULT_KEY, TSA_ROOT, TRIBUNA_BIN] = [env.VAULT_KEY ?? '', env.TSA_ROOT ?? '', env.TRIBUNA_BIN ?? ''];
-const skip = !ADMIN_EMAIL || !ADMIN_PASSWORD || !DATABASE_URL || !VAULT_KEY || !TSA_ROOT || !TRIBUNA_BIN;
+const [VAULT_KEY, TSA_ROOT, CLI_BINARY] = [env.VAULT_KEY ?? '', env.TSA_ROOT ?? '', env.CLI_BINARY ?? ''];
+const skip = !ADMIN_EMAIL || !ADMIN_PASSWORD || !DATABASE_URL || !VAULT_KEY || !TSA_ROOT || !CLI_BINARY;
 const PASSWORD = 'uma senha longa o bastante';
 const run = Date.now() % 1_000_000;
 const names = { lawyer: `Dra. Helena Prado ${run}`, client: `Marcos Teixeira ${run}` };
@@ -157,9 +157,11 @@ test.skipIf(skip)('a Legal Mode consultation is recorded with consent, sealed, a
   await c.page.reload();
   await c.page.getByTestId('recording').getByText('Seu pedido foi atendido.').waitFor();
 
-  // Opened where the vault key is, it plays and verifies.
-  execFileSync(TRIBUNA_BIN, ['vault', 'open', '--key', VAULT_KEY, join(dir, 'bundle.tar'), join(dir, 'opened')], { stdio: 'pipe' });
-  const report = execFileSync(TRIBUNA_BIN, ['verify', join(dir, 'opened'), '--tsa-root', TSA_ROOT]).toString();
+  // Opened where the vault key is (no server configuration: a clean environment), it plays
+  // and verifies.
+  const offline = { PATH: env.PATH ?? '', HOME: env.HOME ?? '' };
+  execFileSync(CLI_BINARY, ['vault', 'open', '--key', VAULT_KEY, join(dir, 'bundle.tar'), join(dir, 'opened')], { stdio: 'pipe', env: offline });
+  const report = execFileSync(CLI_BINARY, ['verify', join(dir, 'opened'), '--tsa-root', TSA_ROOT], { env: offline }).toString();
   expect(report).toContain('VÁLIDO / VALID');
   const manifestBytes = readFileSync(join(dir, 'opened', 'manifest.json'));
   const { createHash } = await import('node:crypto');

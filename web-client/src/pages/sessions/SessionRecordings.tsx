@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type RecordingView } from '../../api/client';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatInstant } from '../../time/format';
@@ -10,6 +10,14 @@ import { useLoad } from '../../ui/useLoad';
 export function SessionRecordings({ sessionId }: { sessionId: string }) {
   const { t } = useI18n();
   const rows = useLoad(() => api.sessionRecordings(sessionId), [sessionId]);
+  // While a recording is in progress (the call goes on, or it is being sealed), look again.
+  const inProgress = rows.data?.some((r) => r.status === 'recording') ?? false;
+  const { reload } = rows;
+  useEffect(() => {
+    if (!inProgress) return;
+    const timer = setTimeout(reload, 3000);
+    return () => clearTimeout(timer);
+  }, [inProgress, rows.data, reload]);
   return (
     <section className="card" aria-labelledby="recordings-title">
       <h2 id="recordings-title">{t('sessions.recordings.title')}</h2>
