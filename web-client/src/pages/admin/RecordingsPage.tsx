@@ -29,7 +29,7 @@ function Download({ recordingId, request, label }: { recordingId: string; reques
   }
   const id = `reason-${request?.id ?? recordingId}`;
   return (
-    <div className="inline-form">
+    <div className="reason-form">
       <label htmlFor={id}>{t('recordings.reason')}</label>
       <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={`${id}-hint`} />
       <small id={`${id}-hint`} className="muted">
