@@ -93,9 +93,15 @@ enum AuditCommand {
 enum VaultCommand {
     /// Make a vault key pair, on the machine where recordings will be opened.
     /// Writes DIR/vault.key (secret, mode 0600) and DIR/vault.pub (for the server's configuration).
+    /// With --shares N --threshold T (dual control), the secret is written only as N shares,
+    /// DIR/share-1.key … DIR/share-N.key, any T of which open a recording; hand each to a different admin.
     Keygen {
         #[arg(long, default_value = ".")]
         out: PathBuf,
+        #[arg(long, requires = "threshold")]
+        shares: Option<u8>,
+        #[arg(long, requires = "shares")]
+        threshold: Option<u8>,
     },
     /// Seal a file to one or more vault public keys (what the recorder does).
     Seal {
@@ -108,8 +114,9 @@ enum VaultCommand {
     /// Open a sealed file with a vault secret key; or a sealed bundle (the `.tar` an admin
     /// downloads, or a directory of `.sealed` files) into the directory OUTPUT.
     Open {
-        #[arg(long)]
-        key: PathBuf,
+        /// The secret key file, or (dual control) as many share files as the key's threshold.
+        #[arg(long, required = true)]
+        key: Vec<PathBuf>,
         input: PathBuf,
         output: PathBuf,
     },
@@ -266,7 +273,14 @@ async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
 fn command_to_action(c: VaultCommand) -> crate::vault_cli::Action {
     use crate::vault_cli::Action;
     match c {
-        VaultCommand::Keygen { out } => Action::Keygen { out },
+        VaultCommand::Keygen {
+            out,
+            shares,
+            threshold,
+        } => Action::Keygen {
+            out,
+            split: shares.zip(threshold),
+        },
         VaultCommand::Seal { to, input, output } => Action::Seal { to, input, output },
         VaultCommand::Open { key, input, output } => Action::Open { key, input, output },
     }

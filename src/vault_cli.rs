@@ -13,6 +13,8 @@ use tribuna_recorder::vault::{self, PublicKey, SecretKey};
 pub enum Action {
     Keygen {
         out: PathBuf,
+        /// (shares, threshold) for dual control.
+        split: Option<(u8, u8)>,
     },
     Seal {
         to: Vec<PathBuf>,
@@ -20,7 +22,7 @@ pub enum Action {
         output: PathBuf,
     },
     Open {
-        key: PathBuf,
+        key: Vec<PathBuf>,
         input: PathBuf,
         output: PathBuf,
     },
@@ -28,7 +30,7 @@ pub enum Action {
 
 pub fn run(action: Action) -> anyhow::Result<ExitCode> {
     match action {
-        Action::Keygen { out } => keygen(&out),
+        Action::Keygen { out, split } => keygen(&out, split),
         Action::Seal { to, input, output } => {
             let keys = to
                 .iter()
@@ -54,11 +56,7 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Action::Open { key, input, output } => {
-            let text = zeroize::Zeroizing::new(
-                std::fs::read_to_string(&key)
-                    .with_context(|| format!("reading {}", key.display()))?,
-            );
-            let secret = SecretKey::decode(&text).with_context(|| key.display().to_string())?;
+            let secret = secret_key(&key)?;
             if input.is_dir() || input.extension().is_some_and(|e| e == "tar") {
                 return open_bundle(&secret, &input, &output);
             }
@@ -79,6 +77,34 @@ pub fn run(action: Action) -> anyhow::Result<ExitCode> {
             })?;
             println!("opened {n} bytes: {}", output.display());
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The secret key from its file, or rebuilt from share files (dual control).
+fn secret_key(files: &[PathBuf]) -> anyhow::Result<SecretKey> {
+    let texts = files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(zeroize::Zeroizing::new)
+                .with_context(|| format!("reading {}", f.display()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    match texts.as_slice() {
+        [one] if !one.trim().starts_with("tribuna-vault-share-") => {
+            SecretKey::decode(one).with_context(|| files[0].display().to_string())
+        }
+        _ => {
+            let shares: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+            let secret =
+                vault::combine(&shares).context("rebuilding the vault key from its shares")?;
+            eprintln!(
+                "vault key {} rebuilt from {} shares",
+                secret.public().key_id(),
+                shares.len()
+            );
+            Ok(secret)
         }
     }
 }
@@ -200,22 +226,41 @@ fn create_new(path: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("creating {} (it must not exist yet)", path.display()))
 }
 
-fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
+/// A new file, readable by its owner only.
+fn create_private(path: &Path) -> anyhow::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let (secret, public) = vault::generate()?;
-    let (sk_path, pk_path) = (out.join("vault.key"), out.join("vault.pub"));
-    let mut sk = File::options()
+    File::options()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(&sk_path)
-        .with_context(|| format!("creating {} (it must not exist yet)", sk_path.display()))?;
-    sk.write_all(secret.encode().as_bytes())?;
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))
+}
+
+fn keygen(out: &Path, split: Option<(u8, u8)>) -> anyhow::Result<ExitCode> {
+    let (secret, public) = vault::generate()?;
+    let pk_path = out.join("vault.pub");
+    let Some((shares, threshold)) = split else {
+        let sk_path = out.join("vault.key");
+        create_private(&sk_path)?.write_all(secret.encode().as_bytes())?;
+        create_new(&pk_path)?.write_all(format!("{}\n", public.encode()).as_bytes())?;
+        println!(
+            "vault key {}: secret in {} (keep it offline), public in {}",
+            public.key_id(),
+            sk_path.display(),
+            pk_path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let parts = vault::split(&secret, threshold, shares)?;
+    for (i, part) in parts.iter().enumerate() {
+        create_private(&out.join(format!("share-{}.key", i + 1)))?.write_all(part.as_bytes())?;
+    }
     create_new(&pk_path)?.write_all(format!("{}\n", public.encode()).as_bytes())?;
     println!(
-        "vault key {}: secret in {} (keep it offline), public in {}",
+        "vault key {}: {shares} shares in {}/share-1.key … share-{shares}.key, any {threshold} of which open a recording (give each to a different admin; the whole secret was never written); public in {}",
         public.key_id(),
-        sk_path.display(),
+        out.display(),
         pk_path.display()
     );
     Ok(ExitCode::SUCCESS)

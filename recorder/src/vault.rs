@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 const SECRET_PREFIX: &str = "tribuna-vault-secret-v1:";
 const PUBLIC_PREFIX: &str = "tribuna-vault-public-v1:";
+const SHARE_PREFIX: &str = "tribuna-vault-share-v1:";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -17,6 +18,18 @@ pub enum KeyError {
     Malformed,
     #[error("no randomness available: {0}")]
     Random(String),
+    #[error("dual control needs 2 ≤ threshold ≤ shares ≤ 255 (got {0} of {1})")]
+    BadSplit(u8, u8),
+    #[error(
+        "not a vault key share (expected the prefix {SHARE_PREFIX:?}, key id, threshold, share)"
+    )]
+    MalformedShare,
+    #[error("the shares are of different vault keys")]
+    MixedShares,
+    #[error("{given} share(s) given; this key needs {needed} different ones")]
+    TooFewShares { given: usize, needed: u8 },
+    #[error("the shares do not rebuild vault key {0} (a share is damaged or not of this key)")]
+    WrongShares(String),
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -83,6 +96,82 @@ impl SecretKey {
     }
 }
 
+/// Dual control: the secret split into `shares` parts, any `threshold` of which rebuild it
+/// (Shamir's scheme over GF(256)); fewer reveal nothing about it. Each share's text names the
+/// key (its id) and the threshold.
+pub fn split(
+    secret: &SecretKey,
+    threshold: u8,
+    shares: u8,
+) -> Result<Vec<Zeroizing<String>>, KeyError> {
+    if threshold < 2 || shares < threshold {
+        return Err(KeyError::BadSplit(threshold, shares));
+    }
+    let bytes = Zeroizing::new(secret.0.to_bytes().to_vec());
+    let key_id = secret.public().key_id();
+    let dealer = sharks::Sharks(threshold).dealer(&bytes);
+    Ok(dealer
+        .take(usize::from(shares))
+        .map(|share| {
+            let raw = Zeroizing::new(Vec::from(&share));
+            Zeroizing::new(format!(
+                "{SHARE_PREFIX}{key_id}:{threshold}:{}",
+                hex::encode(&*raw)
+            ))
+        })
+        .collect())
+}
+
+/// Rebuilds the secret from at least its threshold of shares, and checks it is the key the
+/// shares name.
+pub fn combine(shares: &[&str]) -> Result<SecretKey, KeyError> {
+    let mut key_id = None;
+    let mut threshold = 0u8;
+    let mut parts = Vec::new();
+    for text in shares {
+        let rest = text
+            .trim()
+            .strip_prefix(SHARE_PREFIX)
+            .ok_or(KeyError::MalformedShare)?;
+        let mut fields = rest.splitn(3, ':');
+        let (Some(id), Some(t), Some(hex_share)) = (fields.next(), fields.next(), fields.next())
+        else {
+            return Err(KeyError::MalformedShare);
+        };
+        let t: u8 = t.parse().map_err(|_| KeyError::MalformedShare)?;
+        if key_id.get_or_insert_with(|| id.to_owned()) != id || (threshold != 0 && threshold != t) {
+            return Err(KeyError::MixedShares);
+        }
+        threshold = t;
+        let raw = Zeroizing::new(hex::decode(hex_share).map_err(|_| KeyError::MalformedShare)?);
+        parts.push(sharks::Share::try_from(raw.as_slice()).map_err(|_| KeyError::MalformedShare)?);
+    }
+    let key_id = key_id.ok_or(KeyError::TooFewShares {
+        given: 0,
+        needed: 2,
+    })?;
+    let distinct: std::collections::HashSet<Vec<u8>> =
+        parts.iter().map(|p| Vec::from(p)[..1].to_vec()).collect();
+    if distinct.len() < usize::from(threshold) {
+        return Err(KeyError::TooFewShares {
+            given: distinct.len(),
+            needed: threshold,
+        });
+    }
+    let bytes = Zeroizing::new(
+        sharks::Sharks(threshold)
+            .recover(parts.iter())
+            .map_err(|_| KeyError::WrongShares(key_id.clone()))?,
+    );
+    let secret = <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(&bytes)
+        .map(SecretKey)
+        .map_err(|_| KeyError::WrongShares(key_id.clone()))?;
+    if secret.public().key_id() != key_id {
+        return Err(KeyError::WrongShares(key_id));
+    }
+    Ok(secret)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +187,45 @@ mod tests {
             "a secret is not a public key"
         );
         assert!(SecretKey::decode("tribuna-vault-secret-v1:zz").is_err());
+    }
+
+    #[test]
+    fn any_two_of_three_shares_rebuild_the_key_and_one_does_not() {
+        let (sk, pk) = generate().unwrap();
+        let shares = split(&sk, 2, 3).unwrap();
+        let s: Vec<&str> = shares.iter().map(|z| z.as_str()).collect();
+        for pair in [[s[0], s[1]], [s[1], s[2]], [s[2], s[0]]] {
+            assert_eq!(combine(&pair).unwrap().public(), pk);
+        }
+        assert!(matches!(
+            combine(&[s[0]]),
+            Err(KeyError::TooFewShares {
+                given: 1,
+                needed: 2
+            })
+        ));
+        assert!(matches!(
+            combine(&[s[0], s[0]]),
+            Err(KeyError::TooFewShares {
+                given: 1,
+                needed: 2
+            })
+        ));
+        // A share of another key, or a damaged one, is refused by name.
+        let (other, _) = generate().unwrap();
+        let foreign = split(&other, 2, 3).unwrap();
+        assert!(matches!(
+            combine(&[s[0], foreign[1].as_str()]),
+            Err(KeyError::MixedShares)
+        ));
+        let mut damaged = s[1].to_owned();
+        let last = damaged.pop().unwrap();
+        damaged.push(if last == '0' { '1' } else { '0' });
+        assert!(matches!(
+            combine(&[s[0], &damaged]),
+            Err(KeyError::WrongShares(_))
+        ));
+        assert!(matches!(split(&sk, 1, 3), Err(KeyError::BadSplit(1, 3))));
+        assert!(matches!(split(&sk, 3, 2), Err(KeyError::BadSplit(3, 2))));
     }
 }

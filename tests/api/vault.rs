@@ -192,3 +192,75 @@ fn tribuna_verify_passes_an_intact_bundle_and_names_the_altered_segment() {
         "{out}"
     );
 }
+
+#[test]
+fn with_dual_control_two_of_three_admins_open_a_recording_and_one_alone_cannot() {
+    let dir = std::env::temp_dir().join(format!("tribuna-vault-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |x: &std::path::Path| x.to_str().unwrap().to_owned();
+    let (ok, out) = tribuna(&[
+        "vault",
+        "keygen",
+        "--out",
+        &p(&dir),
+        "--shares",
+        "3",
+        "--threshold",
+        "2",
+    ]);
+    assert!(ok, "{out}");
+    assert!(
+        !dir.join("vault.key").exists(),
+        "the whole secret is never written"
+    );
+    for i in 1..=3 {
+        let mode = std::fs::metadata(dir.join(format!("share-{i}.key")))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let plain = dir.join("manifest.json");
+    std::fs::write(&plain, b"{\"version\":1}").unwrap();
+    let sealed = dir.join("manifest.json.sealed");
+    let (ok, out) = tribuna(&[
+        "vault",
+        "seal",
+        "--to",
+        &p(&dir.join("vault.pub")),
+        &p(&plain),
+        &p(&sealed),
+    ]);
+    assert!(ok, "{out}");
+
+    let share = |i: u32| p(&dir.join(format!("share-{i}.key")));
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &share(2),
+        &p(&sealed),
+        &p(&dir.join("alone")),
+    ]);
+    assert!(
+        !ok && out.contains("1 share(s) given; this key needs 2"),
+        "{out}"
+    );
+    assert!(!dir.join("alone").exists());
+    let (ok, out) = tribuna(&[
+        "vault",
+        "open",
+        "--key",
+        &share(3),
+        "--key",
+        &share(1),
+        &p(&sealed),
+        &p(&dir.join("together")),
+    ]);
+    assert!(ok, "{out}");
+    assert_eq!(
+        std::fs::read(dir.join("together")).unwrap(),
+        b"{\"version\":1}"
+    );
+}
