@@ -51,6 +51,9 @@ pub struct LegalSettings {
     /// A recording left in progress by a crash, with nobody back in the room for this
     /// long, is sealed as it is (seconds).
     pub abandoned_after_seconds: u64,
+    /// Keep every sealed recording object under S3 object lock (compliance mode) for this
+    /// many days; the bucket must have object lock enabled. Unset: no lock.
+    pub object_lock_days: Option<u32>,
 }
 
 impl Default for LegalSettings {
@@ -63,6 +66,7 @@ impl Default for LegalSettings {
             checkpoint_every: 30,
             spool_retry_seconds: 5,
             abandoned_after_seconds: 300,
+            object_lock_days: None,
         }
     }
 }

@@ -129,10 +129,13 @@ pub fn spool(settings: &Settings) -> anyhow::Result<Arc<Spool>> {
             })
         }
     };
-    Ok(Arc::new(Spool::new(
-        settings.data.resolved_dir().join("spool"),
-        store,
-    )))
+    let retention = settings
+        .legal
+        .object_lock_days
+        .map(|d| chrono::Duration::days(i64::from(d)));
+    Ok(Arc::new(
+        Spool::new(settings.data.resolved_dir().join("spool"), store).with_retention(retention),
+    ))
 }
 
 /// Documents go straight to the store; reads look in the spool first (a sealed recording

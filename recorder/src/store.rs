@@ -84,6 +84,26 @@ impl Store {
 
     /// Stores `bytes` under `key`, with its SHA-256 checked by the store.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.put_retained(key, bytes, None).await
+    }
+
+    /// Like `put`; with `retain_until`, an S3 store keeps the object under object lock in
+    /// compliance mode until then (nobody, root included, deletes or overwrites it). The
+    /// bucket must have object lock enabled. A local directory ignores it.
+    pub async fn put_retained(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        retain_until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<(), StoreError> {
+        use aws_sdk_s3::primitives::DateTime as AwsTime;
+        use aws_sdk_s3::types::ObjectLockMode;
+        let lock = retain_until.map(|t| {
+            (
+                ObjectLockMode::Compliance,
+                AwsTime::from_secs(t.timestamp()),
+            )
+        });
         match self {
             Store::Local(dir) => {
                 write_durably(&dir.join(key), "uploading", bytes)?;
@@ -95,6 +115,8 @@ impl Store {
                     .bucket(bucket)
                     .key(key)
                     .checksum_algorithm(ChecksumAlgorithm::Sha256)
+                    .set_object_lock_mode(lock.as_ref().map(|l| l.0.clone()))
+                    .set_object_lock_retain_until_date(lock.as_ref().map(|l| l.1))
                     .body(ByteStream::from(bytes.to_vec()))
                     .send()
                     .await
@@ -107,6 +129,8 @@ impl Store {
                     .bucket(bucket)
                     .key(key)
                     .checksum_algorithm(ChecksumAlgorithm::Sha256)
+                    .set_object_lock_mode(lock.as_ref().map(|l| l.0.clone()))
+                    .set_object_lock_retain_until_date(lock.as_ref().map(|l| l.1))
                     .send()
                     .await
                     .map_err(|e| s3(aws_sdk_s3::error::DisplayErrorContext(e)))?;
@@ -198,6 +222,8 @@ impl Store {
 pub struct Spool {
     dir: PathBuf,
     store: Store,
+    /// Object lock for what the spool uploads: kept this long from the upload.
+    retention: Option<chrono::Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -208,7 +234,17 @@ pub struct Drained {
 
 impl Spool {
     pub fn new(dir: PathBuf, store: Store) -> Self {
-        Spool { dir, store }
+        Spool {
+            dir,
+            store,
+            retention: None,
+        }
+    }
+
+    /// Uploads under object lock (compliance mode) for `retention` from the upload.
+    pub fn with_retention(mut self, retention: Option<chrono::Duration>) -> Self {
+        self.retention = retention;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -227,7 +263,8 @@ impl Spool {
         let Ok(bytes) = std::fs::read(path) else {
             return false;
         };
-        match self.store.put(key, &bytes).await {
+        let until = self.retention.map(|r| chrono::Utc::now() + r);
+        match self.store.put_retained(key, &bytes, until).await {
             Ok(()) => {
                 let _ = std::fs::remove_file(path);
                 true

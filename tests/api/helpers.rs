@@ -244,6 +244,15 @@ impl Drop for Moto {
 
 /// moto's S3 server on `port` (installed by scripts/test.sh), with an empty bucket.
 pub async fn moto(port: u16, settings: &tribuna_recorder::store::S3Settings) -> Moto {
+    moto_with(port, settings, false).await
+}
+
+/// moto's S3 server on `port` with an empty bucket, with object lock enabled when `locked`.
+pub async fn moto_with(
+    port: u16,
+    settings: &tribuna_recorder::store::S3Settings,
+    locked: bool,
+) -> Moto {
     let child = std::process::Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(std::process::Stdio::null())
@@ -270,6 +279,7 @@ pub async fn moto(port: u16, settings: &tribuna_recorder::store::S3Settings) -> 
     client
         .create_bucket()
         .bucket(bucket)
+        .object_lock_enabled_for_bucket(locked)
         .send()
         .await
         .expect("bucket created");

@@ -20,7 +20,7 @@ use tribuna_recorder::store::S3Settings;
 use tribuna_recorder::vault;
 use uuid::Uuid;
 
-use crate::helpers::{moto, Actor, Moto, TestApp};
+use crate::helpers::{moto_with, Actor, Moto, TestApp};
 
 /// A Legal Mode server with its own data directory, vault key pair and S3 bucket.
 struct Legal {
@@ -56,7 +56,7 @@ impl Legal {
             access_key: "test".into(),
             secret_key: "test".into(),
         };
-        let store = moto(port, &s3).await;
+        let store = moto_with(port, &s3, true).await;
         let proxy = if through_proxy {
             Some(crate::helpers::Proxy::start(port).await)
         } else {
@@ -77,6 +77,7 @@ impl Legal {
             s.legal.segment_seconds = 4;
             s.legal.checkpoint_every = 3;
             s.legal.spool_retry_seconds = 1;
+            s.legal.object_lock_days = Some(3650);
         })
         .await;
         Legal {
@@ -442,6 +443,42 @@ async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_an
             "{who}: {frames} video frames in {seconds} s"
         );
     }
+    // Every object is under object lock in compliance mode, for the configured ten years.
+    let tribuna_recorder::store::Store::S3 { client, bucket } = &legal.store else {
+        unreachable!()
+    };
+    let key = format!("recordings/{session}/{recording}/manifest.json.sealed");
+    // (moto answers GetObjectRetention with the object itself: the HEAD's headers say it.)
+    let head = client
+        .head_object()
+        .bucket(bucket)
+        .key(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        head.object_lock_mode().map(|m| m.as_str()),
+        Some("COMPLIANCE")
+    );
+    let until = head.object_lock_retain_until_date().unwrap().secs();
+    assert!(
+        until > chrono::Utc::now().timestamp() + 3640 * 86_400,
+        "retained until {until}"
+    );
+    let version = head.version_id().map(str::to_owned);
+    assert!(version.is_some());
+    let deleted = client
+        .delete_object()
+        .bucket(bucket)
+        .key(&key)
+        .set_version_id(version)
+        .send()
+        .await;
+    assert!(
+        deleted.is_err(),
+        "a locked object's version cannot be deleted"
+    );
+
     // Signed checkpoints were sealed into the store along the way (every 3 segments): the
     // first lists the first 3 segments, exactly as the final manifest does, under the same key.
     let prefix = format!("recordings/{session}/{recording}/checkpoints/0001/");
