@@ -52,11 +52,11 @@ impl Bundle {
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("webm");
-        let file = format!(
-            "{:06}-{}-{:05}.{ext}",
+        let file = proof::segment_file(
             self.chain.segments.len(),
-            closed.participant,
-            closed.index
+            &closed.participant,
+            closed.index,
+            ext,
         );
         std::fs::write(self.dir.join(proof::SEGMENTS).join(&file), &content)?;
         Ok(self.chain.push(

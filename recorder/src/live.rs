@@ -94,11 +94,11 @@ impl Sealer {
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("webm");
-        let file = format!(
-            "{:06}-{}-{:05}.{ext}",
+        let file = proof::segment_file(
             self.chain.segments.len(),
-            closed.participant,
-            closed.index
+            &closed.participant,
+            closed.index,
+            ext,
         );
         let entry = self.chain.next(
             self.series,

@@ -113,6 +113,12 @@ pub fn link_of(s: &Segment) -> String {
     hex::encode(h.finalize())
 }
 
+/// A segment's file name in the bundle: chain position, participant, the participant's own
+/// segment number, e.g. `000003-lawyer-1-00001.webm`.
+pub fn segment_file(position: usize, participant: &str, index: u32, ext: &str) -> String {
+    format!("{position:06}-{participant}-{index:05}.{ext}")
+}
+
 /// `t` without its sub-microsecond part.
 pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::Message;
 use tribuna_signaling::{RoomGrant, RoomTokenKey};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Actor, TestApp};
 use tribuna_loadtest::peer::{raw_socket, refusal, Refusal, TestPeer};
 
 fn grant(room: &str, identity: &str) -> RoomGrant {
@@ -36,6 +36,23 @@ impl TestApp {
             Utc::now(),
             chrono::Duration::minutes(10),
         )
+    }
+
+    /// `party` joins a session's room with the ticket the API gives them.
+    pub(crate) async fn join_session(&self, party: &Actor, session: &str) -> (TestPeer, Value) {
+        let ticket: Value = party
+            .get(&format!("/api/sessions/{session}/join"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        TestPeer::join(
+            ticket["signaling_url"].as_str().unwrap(),
+            session,
+            ticket["token"].as_str().unwrap(),
+        )
+        .await
+        .expect("the ticket admits its holder")
     }
 
     pub(crate) async fn peer(&self, room: &str, identity: &str) -> TestPeer {
@@ -302,19 +319,7 @@ async fn a_booked_sessions_parties_meet_and_their_attendance_is_recorded(db: PgP
 
     let mut peers = Vec::new();
     for party in [&client, &lawyer] {
-        let ticket: Value = party
-            .get(&format!("/api/sessions/{session_id}/join"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let (mut peer, joined) = TestPeer::join(
-            ticket["signaling_url"].as_str().unwrap(),
-            &session_id,
-            ticket["token"].as_str().unwrap(),
-        )
-        .await
-        .expect("the ticket admits its holder");
+        let (mut peer, joined) = app.join_session(party, &session_id).await;
         assert_eq!(joined["identity"], party.id.to_string());
         peer.publish().await;
         peers.push(peer);

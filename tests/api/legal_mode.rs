@@ -21,6 +21,7 @@ use tribuna_recorder::vault;
 use uuid::Uuid;
 
 use crate::helpers::{moto_with, Actor, Moto, TestApp};
+use crate::vault::tribuna;
 
 /// A Legal Mode server with its own data directory, vault key pair and S3 bucket.
 struct Legal {
@@ -90,6 +91,14 @@ impl Legal {
         }
     }
 
+    /// An admin, a verified lawyer (OAB `oab`/SP) and a client.
+    async fn parties(&self, oab: &str) -> (Actor, Actor, Actor) {
+        let admin = self.app.admin().await;
+        let lawyer = self.app.verified_lawyer(&admin, oab, 20_000).await;
+        let client = self.app.register("CLIENT").await;
+        (admin, lawyer, client)
+    }
+
     fn tsa_root(&self) -> PathBuf {
         self.dir.join("server-data/local-tsa/ca.pem")
     }
@@ -143,19 +152,7 @@ async fn recorded_call(app: &TestApp, client: &Actor, lawyer: &Actor) -> (String
     let clip = clip();
     let mut peers = Vec::new();
     for party in [client, lawyer] {
-        let ticket: Value = party
-            .get(&format!("/api/sessions/{session}/join"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let (mut peer, joined) = TestPeer::join(
-            ticket["signaling_url"].as_str().unwrap(),
-            &session,
-            ticket["token"].as_str().unwrap(),
-        )
-        .await
-        .expect("joined");
+        let (mut peer, joined) = app.join_session(party, &session).await;
         assert_eq!(joined["legal_mode"], true);
         peer.publish_clip(clip.clone()).await;
         peers.push(peer);
@@ -211,21 +208,6 @@ async fn sealed(db: &PgPool, session: &str) -> Uuid {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-fn tribuna(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tribuna"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 /// The admin downloads the sealed bundle (with a reason) and opens it with the vault key.
@@ -350,9 +332,7 @@ async fn a_30_second_legal_mode_call_becomes_a_sealed_bundle_that_opens_plays_an
 ) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
-    let admin = app.admin().await;
-    let lawyer = app.verified_lawyer(&admin, "7701", 20_000).await;
-    let client = app.register("CLIENT").await;
+    let (admin, lawyer, client) = legal.parties("7701").await;
     let (session, mut peers) = recorded_call(app, &client, &lawyer).await;
     let began = tokio::time::Instant::now();
 
@@ -517,9 +497,7 @@ async fn a_recorder_killed_mid_call_loses_only_what_it_was_writing_and_the_gap_i
 ) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
-    let admin = app.admin().await;
-    let lawyer = app.verified_lawyer(&admin, "7702", 20_000).await;
-    let client = app.register("CLIENT").await;
+    let (admin, lawyer, client) = legal.parties("7702").await;
     let (session, peers) = recorded_call(app, &client, &lawyer).await;
     let id: Uuid = session.parse().unwrap();
 
@@ -622,9 +600,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwards(db: PgPool) {
     let legal = Legal::spawn(db.clone(), true).await;
     let app = &legal.app;
-    let admin = app.admin().await;
-    let lawyer = app.verified_lawyer(&admin, "7703", 20_000).await;
-    let client = app.register("CLIENT").await;
+    let (admin, lawyer, client) = legal.parties("7703").await;
     let (session, peers) = recorded_call(app, &client, &lawyer).await;
     wait_for_segments(&db, &session, 2).await;
 
@@ -683,9 +659,7 @@ async fn segment_count(db: &PgPool, session: &str) -> i64 {
 async fn nothing_the_server_holds_opens_what_it_sealed(db: PgPool) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
-    let admin = app.admin().await;
-    let lawyer = app.verified_lawyer(&admin, "7704", 20_000).await;
-    let client = app.register("CLIENT").await;
+    let (_admin, lawyer, client) = legal.parties("7704").await;
     let (session, peers) = recorded_call(app, &client, &lawyer).await;
     wait_for_segments(&db, &session, 1).await;
     for p in peers {
@@ -772,9 +746,7 @@ async fn a_party_asks_for_their_recording_and_an_admin_answers_with_the_request_
 ) {
     let legal = Legal::spawn(db.clone(), false).await;
     let app = &legal.app;
-    let admin = app.admin().await;
-    let lawyer = app.verified_lawyer(&admin, "7705", 20_000).await;
-    let client = app.register("CLIENT").await;
+    let (admin, lawyer, client) = legal.parties("7705").await;
     let stranger = app.register("CLIENT").await;
     let (session, peers) = recorded_call(app, &client, &lawyer).await;
     // While it records, nobody can ask for it yet.

@@ -3,7 +3,8 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-fn tribuna(args: &[&str]) -> (bool, String) {
+/// Runs the real binary; whether it succeeded, and what it printed (both streams).
+pub(crate) fn tribuna(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tribuna"))
         .args(args)
         .output()

@@ -1,5 +1,6 @@
 // Shared set-up for the browser tests: Debian's Chromium through playwright-core (no browser
 // download), the server under test from BASE_URL, screenshots into test-results/.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -91,4 +92,28 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+const csrfTokens = new WeakMap<Page, string>();
+
+/** A JSON request as the page's signed-in person (its cookies, and the CSRF token from the
+ *  last login or registration made through here). Throws with the answer on a non-2xx. */
+export async function apiCall(page: Page, method: string, path: string, data?: unknown): Promise<any> {
+  const token = csrfTokens.get(page);
+  const res = await page.request.fetch(path, { method, data, headers: token ? { 'X-CSRF-Token': token } : {} });
+  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
+  const body = res.status() === 204 ? null : await res.json();
+  if (body?.csrf_token) csrfTokens.set(page, body.csrf_token);
+  return body;
+}
+
+/** Runs one SQL statement on the server's database (what a browser test cannot do through
+ *  the product, such as moving the clock's effects). The URL's password is never printed. */
+export function psql(databaseUrl: string, statement: string): void {
+  const url = databaseUrl.split('?')[0]!; // sqlx's URL parameters are not libpq's
+  try {
+    execFileSync('psql', ['-d', url, '-v', 'ON_ERROR_STOP=1', '-qc', statement], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    throw new Error(`psql failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? 'failed'}`);
+  }
 }

@@ -4,10 +4,9 @@
 // Set-up goes through the API (the marketplace spec walks those pages). A browser test cannot
 // move the server's clock, so the consultation is marked held directly in the database
 // (DATABASE_URL), as the worker does once both parties attended and the end passed.
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newPage, pageProblems, screenshot, uniqueEmail } from './browser';
+import { apiCall, launch, newPage, pageProblems, psql, screenshot, uniqueEmail } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
@@ -22,7 +21,6 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let lawyer: Page;
 let client: Page;
-const csrf = new Map<Page, string>();
 
 beforeAll(async () => {
   browser = await launch();
@@ -38,32 +36,15 @@ async function open(): Promise<Page> {
   return opened.page;
 }
 
-/** A JSON request as the page's signed-in person (cookies and CSRF token). */
-async function call(page: Page, method: string, path: string, data?: unknown): Promise<any> {
-  const token = csrf.get(page);
-  const res = await page.request.fetch(path, { method, data, headers: token ? { 'X-CSRF-Token': token } : {} });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  const session = res.status() === 204 ? null : await res.json();
-  if (session?.csrf_token) csrf.set(page, session.csrf_token);
-  return session;
-}
 
-/** Marks a session held, as the worker would (psql; sqlx's URL parameters are not libpq's). */
+/** Marks a session held, as the worker would. */
 function markHeld(sessionId: string) {
-  const url = DATABASE_URL.split('?')[0]!;
-  try {
-    execFileSync('psql', ['-d', url, '-v', 'ON_ERROR_STOP=1', '-qc', `UPDATE legal_sessions SET status = 'completed', updated_at = now() WHERE id = '${sessionId}'`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch (e) {
-    // The URL holds the database password: say what failed without it.
-    throw new Error(`psql could not mark the session held: ${(e as { stderr?: Buffer }).stderr?.toString() ?? 'failed'}`);
-  }
+  psql(DATABASE_URL, `UPDATE legal_sessions SET status = 'completed', updated_at = now() WHERE id = '${sessionId}'`);
 }
 
 async function signUp(role: string, name: string): Promise<{ page: Page; id: string }> {
   const page = await open();
-  const s = await call(page, 'POST', '/api/auth/register', { email: uniqueEmail(role.toLowerCase()), password: PASSWORD, display_name: name, role });
+  const s = await apiCall(page, 'POST', '/api/auth/register', { email: uniqueEmail(role.toLowerCase()), password: PASSWORD, display_name: name, role });
   return { page, id: s.user.id };
 }
 
@@ -71,18 +52,18 @@ test.skipIf(skip)('after a held consultation the lawyer sends a fee agreement an
   const l = await signUp('LAWYER', lawyerName);
   lawyer = l.page;
   const oab = String(200_000 + (run % 700_000));
-  await call(lawyer, 'PUT', '/api/lawyer/profile', {
+  await apiCall(lawyer, 'PUT', '/api/lawyer/profile', {
     oab_number: oab, oab_state: 'RJ', areas: ['labor'], languages: ['pt-BR'], bio: 'Direito do trabalho.',
     fee_cents: 30_000, consultation_minutes: 60, time_zone: 'America/Sao_Paulo',
   });
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  await call(lawyer, 'PUT', '/api/lawyer/availability', {
+  await apiCall(lawyer, 'PUT', '/api/lawyer/availability', {
     weekly: days.map((weekday) => ({ weekday, start: '07:00', end: '22:00' })), min_notice_minutes: 60, booking_window_days: 14,
   });
   const admin = await open();
-  await call(admin, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  await call(admin, 'POST', `/api/admin/lawyers/${l.id}/verify`, { reason: 'OAB conferida no CNA' });
-  await call(lawyer, 'POST', '/api/lawyer/contract-templates', {
+  await apiCall(admin, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  await apiCall(admin, 'POST', `/api/admin/lawyers/${l.id}/verify`, { reason: 'OAB conferida no CNA' });
+  await apiCall(lawyer, 'POST', '/api/lawyer/contract-templates', {
     kind: 'fee_agreement', title: 'Contrato de honorários trabalhistas',
     body: 'CONTRATO DE HONORÁRIOS\n\nContratante: {{client_name}}.\nContratado(a): {{lawyer_name}}, OAB {{lawyer_oab}}.\nObjeto: a reclamação trabalhista discutida na consulta de {{session_date}}.',
   });
@@ -90,17 +71,17 @@ test.skipIf(skip)('after a held consultation the lawyer sends a fee agreement an
   // The client pays (accepting the consultation terms) and books; the consultation is held.
   const c = await signUp('CLIENT', clientName);
   client = c.page;
-  const terms = await call(client, 'GET', `/api/lawyers/${l.id}/consultation-terms`);
-  const checkout = await call(client, 'POST', '/api/checkout/create-session', { lawyer_id: l.id, terms_sha256: terms.body_sha256 });
+  const terms = await apiCall(client, 'GET', `/api/lawyers/${l.id}/consultation-terms`);
+  const checkout = await apiCall(client, 'POST', '/api/checkout/create-session', { lawyer_id: l.id, terms_sha256: terms.body_sha256 });
   const paid = await client.request.post(`${checkout.checkout_url}/pay`, { form: { outcome: 'paid' }, maxRedirects: 0 });
   expect(paid.status()).toBeLessThan(400);
   const deadline = Date.now() + 10_000;
-  while ((await call(client, 'GET', `/api/payments/${checkout.payment_id}`)).status !== 'paid') {
+  while ((await apiCall(client, 'GET', `/api/payments/${checkout.payment_id}`)).status !== 'paid') {
     expect(Date.now()).toBeLessThan(deadline);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const slots = await call(client, 'GET', `/api/lawyers/${l.id}/slots`);
-  const session = await call(client, 'POST', '/api/sessions/schedule', { payment_id: checkout.payment_id, start: slots.slots[0].start, legal_mode: false });
+  const slots = await apiCall(client, 'GET', `/api/lawyers/${l.id}/slots`);
+  const session = await apiCall(client, 'POST', '/api/sessions/schedule', { payment_id: checkout.payment_id, start: slots.slots[0].start, legal_mode: false });
   markHeld(session.id);
 
   // The lawyer drafts from the template, adds a clause, sends.

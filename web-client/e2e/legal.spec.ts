@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newPage, pageProblems, screenshot, uniqueEmail } from './browser';
+import { apiCall, launch, newPage, pageProblems, psql, screenshot, uniqueEmail } from './browser';
 
 const env = process.env;
 const [ADMIN_EMAIL, ADMIN_PASSWORD, DATABASE_URL] = [env.ADMIN_EMAIL ?? '', env.ADMIN_PASSWORD ?? '', env.DATABASE_URL ?? ''];
@@ -25,7 +25,6 @@ const names = { lawyer: `Dra. Helena Prado ${run}`, client: `Marcos Teixeira ${r
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const csrf = new Map<Page, string>();
 
 beforeAll(async () => {
   browser = await launch();
@@ -41,27 +40,11 @@ async function open(): Promise<Page> {
   return opened.page;
 }
 
-async function call(page: Page, method: string, path: string, data?: unknown): Promise<any> {
-  const token = csrf.get(page);
-  const res = await page.request.fetch(path, { method, data, headers: token ? { 'X-CSRF-Token': token } : {} });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  const body = res.status() === 204 ? null : await res.json();
-  if (body?.csrf_token) csrf.set(page, body.csrf_token);
-  return body;
-}
 
-function sql(statement: string) {
-  const url = DATABASE_URL.split('?')[0]!;
-  try {
-    execFileSync('psql', ['-d', url, '-v', 'ON_ERROR_STOP=1', '-qc', statement], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    throw new Error(`psql failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? 'failed'}`);
-  }
-}
 
 async function signUp(role: string, name: string): Promise<{ page: Page; id: string }> {
   const page = await open();
-  const s = await call(page, 'POST', '/api/auth/register', { email: uniqueEmail(role.toLowerCase()), password: PASSWORD, display_name: name, role });
+  const s = await apiCall(page, 'POST', '/api/auth/register', { email: uniqueEmail(role.toLowerCase()), password: PASSWORD, display_name: name, role });
   return { page, id: s.user.id };
 }
 
@@ -77,32 +60,32 @@ const recordingState = (page: Page) => page.getByTestId('recording-state');
 test.skipIf(skip)('a Legal Mode consultation is recorded with consent, sealed, asked for, opened and verified', async () => {
   const l = await signUp('LAWYER', names.lawyer);
   const oab = String(300_000 + (run % 600_000));
-  await call(l.page, 'PUT', '/api/lawyer/profile', {
+  await apiCall(l.page, 'PUT', '/api/lawyer/profile', {
     oab_number: oab, oab_state: 'MG', areas: ['family'], languages: ['pt-BR'], bio: 'Direito de família.',
     fee_cents: 25_000, consultation_minutes: 60, time_zone: 'America/Sao_Paulo',
   });
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  await call(l.page, 'PUT', '/api/lawyer/availability', {
+  await apiCall(l.page, 'PUT', '/api/lawyer/availability', {
     weekly: days.map((weekday) => ({ weekday, start: '07:00', end: '22:00' })), min_notice_minutes: 60, booking_window_days: 14,
   });
   const admin = await open();
-  await call(admin, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  await call(admin, 'POST', `/api/admin/lawyers/${l.id}/verify`, { reason: 'OAB conferida no CNA' });
+  await apiCall(admin, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  await apiCall(admin, 'POST', `/api/admin/lawyers/${l.id}/verify`, { reason: 'OAB conferida no CNA' });
 
   const c = await signUp('CLIENT', names.client);
-  const terms = await call(c.page, 'GET', `/api/lawyers/${l.id}/consultation-terms`);
-  const checkout = await call(c.page, 'POST', '/api/checkout/create-session', { lawyer_id: l.id, terms_sha256: terms.body_sha256 });
+  const terms = await apiCall(c.page, 'GET', `/api/lawyers/${l.id}/consultation-terms`);
+  const checkout = await apiCall(c.page, 'POST', '/api/checkout/create-session', { lawyer_id: l.id, terms_sha256: terms.body_sha256 });
   const paid = await c.page.request.post(`${checkout.checkout_url}/pay`, { form: { outcome: 'paid' }, maxRedirects: 0 });
   expect(paid.status()).toBeLessThan(400);
   const deadline = Date.now() + 10_000;
-  while ((await call(c.page, 'GET', `/api/payments/${checkout.payment_id}`)).status !== 'paid') {
+  while ((await apiCall(c.page, 'GET', `/api/payments/${checkout.payment_id}`)).status !== 'paid') {
     expect(Date.now()).toBeLessThan(deadline);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const slots = await call(c.page, 'GET', `/api/lawyers/${l.id}/slots`);
-  const session = await call(c.page, 'POST', '/api/sessions/schedule', { payment_id: checkout.payment_id, start: slots.slots[0].start, legal_mode: true });
+  const slots = await apiCall(c.page, 'GET', `/api/lawyers/${l.id}/slots`);
+  const session = await apiCall(c.page, 'POST', '/api/sessions/schedule', { payment_id: checkout.payment_id, start: slots.slots[0].start, legal_mode: true });
   // The consultation starts now (the browser cannot move the server's clock).
-  sql(`UPDATE legal_sessions SET during = tstzrange(now() - interval '2 minutes', now() + interval '58 minutes') WHERE id = '${session.id}'`);
+  psql(DATABASE_URL, `UPDATE legal_sessions SET during = tstzrange(now() - interval '2 minutes', now() + interval '58 minutes') WHERE id = '${session.id}'`);
 
   // Both join: nothing records before both consent.
   await joinCall(c.page, session.id);
