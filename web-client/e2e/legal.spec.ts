@@ -109,6 +109,8 @@ test.skipIf(skip)('a Legal Mode consultation is recorded with consent, sealed, a
   // A 31-second recorded call, then both leave.
   await new Promise((r) => setTimeout(r, Math.max(0, 31_000 - (Date.now() - recordingSince))));
   for (const p of [c.page, l.page]) await p.getByRole('button', { name: 'Sair da chamada' }).click();
+  // Leaving lands on the consultation, where the recording's receipt is.
+  await c.page.waitForURL((u) => u.pathname === `/client/consultations/${session.id}`);
 
   // The client's consultation page: the recording, sealed, with its manifest's hash; a copy is asked for.
   await c.page.goto(`/client/consultations/${session.id}`);
@@ -116,6 +118,7 @@ test.skipIf(skip)('a Legal Mode consultation is recorded with consent, sealed, a
   await recording.getByText(/Lacrada em/).waitFor({ timeout: 30_000 });
   const hash = (await recording.getByTestId('manifest-hash').innerText()).trim();
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  await recording.getByText('Como conferir uma cópia', { exact: false }).waitFor();
   await recording.getByLabel('Para que precisa da cópia? (opcional)').fill('Juntar ao processo de guarda');
   await recording.getByRole('button', { name: 'Pedir uma cópia' }).click();
   await recording.getByText('Seu pedido de cópia aguarda um administrador.').waitFor();

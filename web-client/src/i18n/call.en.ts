@@ -26,6 +26,7 @@ export const callEn: Record<keyof typeof callPtBR, string> = {
   'call.legal.marks': 'Marked moments',
   'call.legal.markAt': '{time} · {media} into the recording',
   'call.legal.markTooLong': 'The description is at most 200 characters.',
+  'call.legal.afterCall': 'The recording is sealed when everyone has left. The receipt, with the manifest hash and how to check it, is on the consultation page.',
   'call.legal.receipt': 'Marked moments go into the recording\'s signed manifest.',
 
   'call.check.title': 'Before you join',

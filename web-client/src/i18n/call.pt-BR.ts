@@ -25,6 +25,7 @@ export const callPtBR = {
   'call.legal.marks': 'Momentos marcados',
   'call.legal.markAt': '{time} · {media} da gravação',
   'call.legal.markTooLong': 'A descrição tem no máximo 200 caracteres.',
+  'call.legal.afterCall': 'A gravação é lacrada quando todos saem. O recibo, com o hash do manifesto e como conferi-lo, fica na página da consulta.',
   'call.legal.receipt': 'Os momentos marcados entram no manifesto assinado da gravação.',
 
   'call.check.title': 'Antes de entrar',

@@ -198,6 +198,7 @@ export const marketplaceEn: Record<keyof typeof marketplacePtBR, string> = {
   'sessions.recordings.sealed': 'Sealed on {when}',
   'sessions.recordings.summary': '{segments} segments, {gaps} gaps',
   'sessions.recordings.hash': 'Manifest SHA-256 (also in the audit log):',
+  'sessions.recordings.verifyHow': 'To check a copy: the SHA-256 of its manifest.json (sha256sum manifest.json) must be this one; tribuna verify checks the server\'s signature, the timestamp and every segment, with no access to Tribuna.',
   'sessions.recordings.note': 'What do you need the copy for? (optional)',
   'sessions.recordings.ask': 'Ask for a copy',
   'sessions.recordings.request.pending': 'Your request for a copy waits for an admin.',

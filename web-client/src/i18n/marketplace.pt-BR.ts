@@ -197,6 +197,7 @@ export const marketplacePtBR = {
   'sessions.recordings.sealed': 'Lacrada em {when}',
   'sessions.recordings.summary': '{segments} segmentos, {gaps} lacunas',
   'sessions.recordings.hash': 'SHA-256 do manifesto (também no registro de auditoria):',
+  'sessions.recordings.verifyHow': 'Como conferir uma cópia: o SHA-256 do arquivo manifest.json (sha256sum manifest.json) deve ser este; o comando tribuna verify confere a assinatura do servidor, o carimbo de tempo e cada segmento, sem acesso ao Tribuna.',
   'sessions.recordings.note': 'Para que precisa da cópia? (opcional)',
   'sessions.recordings.ask': 'Pedir uma cópia',
   'sessions.recordings.request.pending': 'Seu pedido de cópia aguarda um administrador.',

@@ -111,6 +111,11 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
           <h1 className="call-title">{title}</h1>
         </header>
         {call.legalMode && <LegalModeNotice />}
+        {call.legalMode && call.recording.state === 'recording' && phase.kind === 'left' && (
+          <p className="call-notice call-notice-legal" role="status">
+            {t('call.legal.afterCall')}
+          </p>
+        )}
         <Ended phase={phase} session={session} backTo={backTo} backLabel={backLabel} />
       </div>
     );

@@ -21,8 +21,10 @@ interface Props {
   getTicket: () => Promise<JoinTicket>;
   selfName: string;
   legalMode: boolean;
-  /** Where leaving goes (the dashboard). */
+  /** The dashboard (the brand link). */
   home: string;
+  /** Where leaving the call goes (default: `home`). */
+  afterLeave?: string;
   backTo: string;
   backLabel: string;
   context?: ReactNode;
@@ -30,8 +32,8 @@ interface Props {
   testHook?: boolean;
 }
 
-/** The call page: the device check, then the call; leaving goes back to the dashboard. */
-export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo, backLabel, context, testHook }: Props) {
+/** The call page: the device check, then the call; leaving goes to `afterLeave` (or the dashboard). */
+export function CallScreen({ title, getTicket, selfName, legalMode, home, afterLeave, backTo, backLabel, context, testHook }: Props) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [session, setSession] = useState<CallSession | null>(null);
@@ -65,7 +67,7 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo
     window.addEventListener('pagehide', onPageHide);
     const unsubscribe = session.subscribe(() => {
       const phase = session.getSnapshot().call.phase;
-      if (phase.kind === 'left' && phase.reason === 'self') navigate(home);
+      if (phase.kind === 'left' && phase.reason === 'self') navigate(afterLeave ?? home);
     });
     if (testHook) {
       window.__tribunaCall = { stats: () => session.inboundStats(), phase: () => session.getSnapshot().call.phase.kind };
@@ -76,7 +78,7 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, backTo
       if (testHook) delete window.__tribunaCall;
       disposal.current = { session, timer: setTimeout(() => session.dispose(), 0) };
     };
-  }, [session, navigate, home, testHook]);
+  }, [session, navigate, home, afterLeave, testHook]);
 
   if (session) {
     return <CallRoom session={session} title={title} selfName={selfName} backTo={backTo} backLabel={backLabel} />;

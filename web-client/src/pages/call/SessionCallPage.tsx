@@ -40,6 +40,7 @@ export function SessionCallPage() {
       selfName={user.display_name}
       legalMode={s?.legal_mode ?? false}
       home={home}
+      afterLeave={consultation}
       backTo={consultation}
       backLabel={t('call.backToConsultation')}
       context={context}

@@ -56,6 +56,7 @@ function Recording({ recording: r, onChange }: { recording: RecordingView; onCha
           {t('sessions.recordings.hash')} <code className="hash" data-testid="manifest-hash">{r.manifest_sha256}</code>
         </p>
       )}
+      {r.manifest_sha256 && <p className="muted small">{t('sessions.recordings.verifyHow')}</p>}
       {r.my_request && (
         <p className="alert alert-info" role="status">
           {t(`sessions.recordings.request.${r.my_request as 'pending' | 'fulfilled' | 'refused'}`)}
