@@ -147,6 +147,11 @@ impl LegalMode {
         };
         let now = ctx.clock.now();
         let want = all_consent && present > 0;
+        // A series whose tap is gone (the room emptied and was made anew before this step ran)
+        // records nothing: end it, so that a new one starts on the current room below.
+        if want && st.active.is_some() && !room.as_ref().is_some_and(|r| r.is_tapped()) {
+            self.stop(st).await;
+        }
         match (&st.active, want) {
             (None, true) => {
                 let (recording, gap) = match store::in_progress(self.db(), session).await? {
@@ -221,12 +226,13 @@ impl LegalMode {
             kill.clone(),
         );
         let (me, session, stop_flag) = (self.clone(), recording.session_id, stopping.clone());
+        let stop_token = kill.clone();
         tokio::spawn(async move {
             let end = run.await;
             let _ = done_tx.send(end);
             if let End::Crashed(at) = end {
                 if !stop_flag.load(Ordering::SeqCst) {
-                    me.spawn_for(&session.to_string(), Step::Restart(at));
+                    me.spawn_for(&session.to_string(), Step::Restart(at, stop_token));
                 }
             }
         });
@@ -380,7 +386,9 @@ enum Step {
         at: DateTime<Utc>,
     },
     /// The recorder died at this instant: a new series takes over if the recording still runs.
-    Restart(DateTime<Utc>),
+    /// (The series is named by its kill switch: only that series, if still the active one,
+    /// is restarted.)
+    Restart(DateTime<Utc>, Arc<AtomicBool>),
 }
 
 impl LegalMode {
@@ -433,7 +441,14 @@ impl LegalMode {
                 }
                 Ok(())
             }
-            Step::Restart(at) => {
+            Step::Restart(at, series) => {
+                if !st
+                    .active
+                    .as_ref()
+                    .is_some_and(|a| Arc::ptr_eq(&a.kill, &series))
+                {
+                    return Ok(()); // stopped, or replaced by a newer series, meanwhile
+                }
                 let Some(ctx) = self.ctx.clone() else {
                     return Ok(());
                 };
