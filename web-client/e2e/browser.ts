@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const BASE_URL = (process.env.TRIBUNA_E2E_BASE_URL ?? '').replace(/\/$/, '');
 if (!BASE_URL) {
@@ -116,4 +117,26 @@ export function psql(databaseUrl: string, statement: string): void {
   } catch (e) {
     throw new Error(`psql failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? 'failed'}`);
   }
+}
+
+/** For a spec: Chromium is launched before its tests and everything closed after them;
+ *  `open()` gives a fresh page in a context of its own (a new person, signed out). */
+export function useBrowser(): { open: () => Promise<Page> } {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+  });
+  return {
+    open: async () => {
+      if (!browser) throw new Error('the browser is launched in beforeAll');
+      const opened = await newPage(browser);
+      contexts.push(opened.context);
+      return opened.page;
+    },
+  };
 }

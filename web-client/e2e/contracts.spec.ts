@@ -4,9 +4,9 @@
 // Set-up goes through the API (the marketplace spec walks those pages). A browser test cannot
 // move the server's clock, so the consultation is marked held directly in the database
 // (DATABASE_URL), as the worker does once both parties attended and the end passed.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, launch, newPage, pageProblems, psql, screenshot, uniqueEmail } from './browser';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiCall, pageProblems, psql, screenshot, uniqueEmail, useBrowser } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
@@ -17,25 +17,9 @@ const run = Date.now() % 1_000_000;
 const lawyerName = `Dr. Caio Lemos ${run}`;
 const clientName = `Cliente Contrato ${run}`;
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const { open } = useBrowser();
 let lawyer: Page;
 let client: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function open(): Promise<Page> {
-  const opened = await newPage(browser);
-  contexts.push(opened.context);
-  return opened.page;
-}
-
 
 /** Marks a session held, as the worker would. */
 function markHeld(sessionId: string) {

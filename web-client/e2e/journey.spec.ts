@@ -7,9 +7,9 @@
 // The other specs walk each part's pages in detail; this one chains them. A browser test
 // cannot move the server's clock: the booked consultation is moved to now, and then marked
 // held, in the database (DATABASE_URL), as the worker does.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, launch, newPage, pageProblems, psql, screenshot, uniqueEmail } from './browser';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiCall, pageProblems, psql, screenshot, uniqueEmail, useBrowser } from './browser';
 
 const env = process.env;
 const [ADMIN_EMAIL, ADMIN_PASSWORD, DATABASE_URL] = [env.ADMIN_EMAIL ?? '', env.ADMIN_PASSWORD ?? '', env.DATABASE_URL ?? ''];
@@ -18,22 +18,7 @@ const PASSWORD = 'uma senha longa o bastante';
 const run = Date.now() % 1_000_000;
 const names = { partner: `Parceira Jornada ${run}`, lawyer: `Dr. Otávio Reis ${run}`, client: `Beatriz Nunes ${run}` };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function open(): Promise<Page> {
-  const opened = await newPage(browser);
-  contexts.push(opened.context);
-  return opened.page;
-}
+const { open } = useBrowser();
 
 /** Frames Chromium decoded of `identity`'s camera tile on `page`. */
 async function framesOf(page: Page, identity: string): Promise<number> {

@@ -11,9 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, launch, newPage, pageProblems, psql, screenshot, uniqueEmail } from './browser';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiCall, pageProblems, psql, screenshot, uniqueEmail, useBrowser } from './browser';
 
 const env = process.env;
 const [ADMIN_EMAIL, ADMIN_PASSWORD, DATABASE_URL] = [env.ADMIN_EMAIL ?? '', env.ADMIN_PASSWORD ?? '', env.DATABASE_URL ?? ''];
@@ -23,23 +23,7 @@ const PASSWORD = 'uma senha longa o bastante';
 const run = Date.now() % 1_000_000;
 const names = { lawyer: `Dra. Helena Prado ${run}`, client: `Marcos Teixeira ${run}` };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function open(): Promise<Page> {
-  const opened = await newPage(browser);
-  contexts.push(opened.context);
-  return opened.page;
-}
-
+const { open } = useBrowser();
 
 
 async function signUp(role: string, name: string): Promise<{ page: Page; id: string }> {
