@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::participant::Participant;
-use crate::tap::TapSender;
+use crate::tap::{TapEvent, TapSender};
 use crate::tracks::UpTrack;
 use crate::{LeaveReason, SfuEvent};
 
@@ -91,7 +91,11 @@ impl Room {
     /// an earlier tap); `None` takes the tap off.
     pub fn set_tap(&self, tap: Option<TapSender>) {
         let mut current = self.tap.lock().expect("tap");
-        *current = tap.clone();
+        if let Some(previous) = std::mem::replace(&mut *current, tap.clone()) {
+            // Whoever reads the old tap learns it is over, even if a clone of its sender
+            // lingers somewhere.
+            let _ = previous.try_send(TapEvent::Off);
+        }
         for p in self.participants() {
             for track in p.up_tracks() {
                 track.set_tap(p.identity(), tap.clone());

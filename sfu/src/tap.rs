@@ -40,6 +40,8 @@ pub enum TapEvent {
     },
     /// The track was unpublished (or its publisher left).
     Ended { track_id: String },
+    /// The room's tap was taken off (or replaced): nothing more comes through this tap.
+    Off,
 }
 
 /// Asks a tapped track's publisher for a keyframe (a PLI, rate-limited like everyone's).

@@ -34,6 +34,9 @@ pub use setup::vault_keys;
 
 struct Active {
     recording: RecordingRow,
+    /// The room this series taps (not necessarily the room of that name now: a room that
+    /// emptied is forgotten, and a new one is made when someone comes back).
+    room: std::sync::Weak<tribuna_sfu::Room>,
     kill: Arc<AtomicBool>,
     done: Option<oneshot::Receiver<End>>,
     /// Set when the controller takes the tap off (a crash is not a stop).
@@ -240,6 +243,7 @@ impl LegalMode {
         tracing::info!(recording = %recording.id, session = %recording.session_id, series, "recording");
         st.active = Some(Active {
             recording,
+            room: Arc::downgrade(&room),
             kill,
             done: Some(done_rx),
             stopping,
@@ -253,11 +257,19 @@ impl LegalMode {
             return;
         };
         active.stopping.store(true, Ordering::SeqCst);
-        if let Some(room) = self.sfu.room(&active.recording.session_id.to_string()) {
+        if let Some(room) = active.room.upgrade() {
             room.set_tap(None);
         }
         if let Some(done) = active.done.take() {
-            let _ = done.await;
+            // Segments are closed and sealed in well under this; past it, something is stuck:
+            // what was sealed stays sealed, and the recording goes on without this series.
+            if tokio::time::timeout(Duration::from_secs(60), done)
+                .await
+                .is_err()
+            {
+                active.kill.store(true, Ordering::SeqCst);
+                tracing::error!(recording = %active.recording.id, "the recorder did not stop in 60 s; its open segment is lost");
+            }
         }
     }
 

@@ -212,6 +212,7 @@ fn capture(
                 keyframes.remove(&track_id);
                 c.ended(&track_id, Instant::now())?
             }
+            TapEvent::Off => break,
         };
         for a in actions {
             match a {
