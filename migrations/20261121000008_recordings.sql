@@ -78,7 +78,8 @@ $$;
 CREATE TRIGGER recording_segments_in_progress BEFORE INSERT ON recording_segments
     FOR EACH ROW EXECUTE FUNCTION recording_in_progress();
 
--- No media between `from_at` and `to_at`: the recorder died and resumed, or consent was withdrawn.
+-- No media between `from_at` and `to_at`: the recorder died and resumed, consent was
+-- withdrawn, or a closed segment could not be sealed.
 CREATE TABLE recording_gaps (
     id              bigserial PRIMARY KEY,
     recording_id    uuid NOT NULL REFERENCES recordings (id),
@@ -86,7 +87,7 @@ CREATE TABLE recording_gaps (
     to_at           timestamptz NOT NULL,
     reason          text NOT NULL,
     CONSTRAINT recording_gaps_forward CHECK (to_at >= from_at),
-    CONSTRAINT recording_gaps_reason_known CHECK (reason IN ('recorder_restarted', 'consent_withdrawn'))
+    CONSTRAINT recording_gaps_reason_known CHECK (reason IN ('recorder_restarted', 'consent_withdrawn', 'segment_lost'))
 );
 CREATE TRIGGER recording_gaps_append_only BEFORE UPDATE OR DELETE ON recording_gaps
     FOR EACH ROW EXECUTE FUNCTION refuse_change();

@@ -144,7 +144,12 @@ fn open_members(secret: &SecretKey, input: &Path, out: &Path) -> anyhow::Result<
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d)? {
                 let p = e?.path();
-                if p.is_dir() {
+                // Links are not followed (a bundle is plain files; a link loop never ends).
+                let kind = std::fs::symlink_metadata(&p)?.file_type();
+                if kind.is_symlink() {
+                    continue;
+                }
+                if kind.is_dir() {
                     stack.push(p);
                 } else if p.extension().is_some_and(|x| x == "sealed") {
                     let rel = p.strip_prefix(input)?.to_owned();

@@ -50,6 +50,9 @@ pub struct Capture {
     target: Duration,
     tracks: HashMap<String, Tapped>,
     people: HashMap<String, Person>,
+    /// The next segment number of each participant seen, kept when they leave so a
+    /// returning participant's files never reuse a name still waiting to be sealed.
+    next: HashMap<String, u32>,
 }
 
 impl Capture {
@@ -60,6 +63,7 @@ impl Capture {
             target,
             tracks: HashMap::new(),
             people: HashMap::new(),
+            next: HashMap::new(),
         }
     }
 
@@ -105,13 +109,15 @@ impl Capture {
     /// Re-forms `identity`'s recorder from their current tracks (the open file is closed).
     fn regroup(&mut self, identity: &str, now: Instant) -> Result<Vec<Action>, MuxError> {
         let mut actions = Vec::new();
-        let mut first = 0;
         let mut held = Vec::new();
+        let arriving = !self.people.contains_key(identity);
         if let Some(mut old) = self.people.remove(identity) {
             actions.extend(convert(old.recorder.finish(now)?, &old.video));
-            first = old.recorder.next_index();
+            self.next
+                .insert(identity.to_owned(), old.recorder.next_index());
             held = old.held.map(|h| h.1).unwrap_or_default();
         }
+        let first = self.next.get(identity).copied().unwrap_or(0);
         let mine = || self.tracks.iter().filter(|(_, t)| t.identity == identity);
         // One video and one audio track per person: the first of each kind, by id.
         let pick = |kind: Track| {
@@ -137,7 +143,7 @@ impl Capture {
                 track_id: id.clone(),
             });
         }
-        let hold = (video.is_none() && first == 0).then(|| (now, Vec::new()));
+        let hold = (video.is_none() && arriving).then(|| (now, Vec::new()));
         let mut person = Person {
             recorder,
             video,

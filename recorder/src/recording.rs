@@ -155,6 +155,11 @@ impl ParticipantRecorder {
     pub fn on_sender_report(&mut self, track: Track, ntp: u64, rtp: u32, wall: DateTime<Utc>) {
         let Some(sent) = ntp_to_utc(ntp) else { return };
         let skew = *self.skew.get_or_insert(wall - sent);
+        // A report far from when it arrived (a sender's clock jumping, or a sender moving its
+        // own media in time) is ignored: reports may align, never relocate.
+        if (sent + skew - wall).abs() > Duration::seconds(1) {
+            return;
+        }
         let state = match track {
             Track::Video => self.video.as_mut(),
             Track::Audio => self.audio.as_mut(),

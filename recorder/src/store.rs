@@ -72,7 +72,15 @@ impl Store {
                 None,
                 "tribuna",
             ))
-            .force_path_style(true);
+            .force_path_style(true)
+            // A store that stops answering (rather than refusing) must not hold a recording's
+            // sealing for minutes: the file waits in the spool and is retried instead.
+            .timeout_config(
+                aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(5))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(60))
+                    .build(),
+            );
         if let Some(endpoint) = &s.endpoint {
             config = config.endpoint_url(endpoint);
         }

@@ -150,11 +150,12 @@ pub fn combine(shares: &[&str]) -> Result<SecretKey, KeyError> {
         given: 0,
         needed: 2,
     })?;
-    let distinct: std::collections::HashSet<Vec<u8>> =
-        parts.iter().map(|p| Vec::from(p)[..1].to_vec()).collect();
-    if distinct.len() < usize::from(threshold) {
+    // The same share given twice counts once (and must not reach the interpolation twice).
+    let mut seen = std::collections::HashSet::new();
+    parts.retain(|p| seen.insert(Vec::from(p)[0]));
+    if parts.len() < usize::from(threshold) {
         return Err(KeyError::TooFewShares {
-            given: distinct.len(),
+            given: parts.len(),
             needed: threshold,
         });
     }
@@ -211,6 +212,11 @@ mod tests {
                 needed: 2
             })
         ));
+        assert_eq!(
+            combine(&[s[0], s[0], s[2]]).unwrap().public(),
+            pk,
+            "a repeated share is counted once"
+        );
         // A share of another key, or a damaged one, is refused by name.
         let (other, _) = generate().unwrap();
         let foreign = split(&other, 2, 3).unwrap();

@@ -270,3 +270,82 @@ fn a_segment_ends_where_the_next_begins_when_its_keyframe_arrives_late() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Feeds `seconds` of one participant's camera (a keyframe every 2 s) and microphone into a
+/// room capture, starting at `from_ms`; returns the segments it closed.
+fn capture_call(
+    c: &mut tribuna_recorder::capture::Capture,
+    t0: Instant,
+    w0: DateTime<Utc>,
+    from_ms: u64,
+    seconds: u64,
+) -> Vec<ClosedSegment> {
+    use tribuna_recorder::capture::Action;
+    let mut out = Vec::new();
+    let mut keep = |actions: Vec<Action>| {
+        out.extend(actions.into_iter().filter_map(|a| match a {
+            Action::Sealable(s) => Some(s),
+            Action::AskKeyframe { .. } => None,
+        }))
+    };
+    keep(c.track("ana", "ana/cam", "video/VP8", t0).unwrap().1);
+    keep(c.track("ana", "ana/mic", "audio/opus", t0).unwrap().1);
+    for ms in from_ms..from_ms + seconds * 1_000 {
+        let (now, wall) = (
+            t0 + Duration::from_millis(ms),
+            w0 + chrono::Duration::milliseconds(ms as i64),
+        );
+        if ms % 20 == 0 {
+            let p = Packet {
+                sequence: (ms / 20) as u16,
+                timestamp: (ms * 48) as u32,
+                marker: false,
+                payload: vec![0xf8, 0xff, 0xfe],
+            };
+            keep(c.rtp("ana/mic", p, now, wall).unwrap());
+        }
+        if ms % 100 == 0 || ms % 100 == 33 || ms % 100 == 66 {
+            let p = Packet {
+                sequence: (ms / 33) as u16,
+                timestamp: (ms * 90) as u32,
+                marker: true,
+                payload: vp8_payload(ms % 2_000 == 0),
+            };
+            keep(c.rtp("ana/cam", p, now, wall).unwrap());
+        }
+    }
+    let end = t0 + Duration::from_millis(from_ms + seconds * 1_000);
+    keep(c.ended("ana/cam", end).unwrap());
+    keep(c.ended("ana/mic", end).unwrap());
+    out
+}
+
+#[test]
+fn a_participant_who_leaves_and_returns_goes_on_in_new_files_never_reusing_a_name() {
+    let dir = temp("capture");
+    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
+    let t0 = Instant::now();
+    let mut c = tribuna_recorder::capture::Capture::new(&dir, chrono::Duration::seconds(4));
+    let first = capture_call(&mut c, t0, w0, 0, 6);
+    // Back a minute later, with both tracks again (their RTP starts afresh).
+    let again = capture_call(&mut c, t0, w0, 60_000, 6);
+    assert!(!first.is_empty() && !again.is_empty());
+    let mut names: Vec<_> = first.iter().chain(&again).map(|s| s.path.clone()).collect();
+    let all = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), all, "no file name is used twice: {names:?}");
+    let last_before = first.iter().map(|s| s.index).max().unwrap();
+    assert!(again.iter().all(|s| s.index > last_before));
+    // The first call's files are still what they were when closed (none was overwritten).
+    for s in &first {
+        let probed = probe::ffprobe(&s.path);
+        assert_eq!(
+            probed["streams"].as_array().unwrap().len(),
+            2,
+            "{}",
+            s.path.display()
+        );
+        assert!(s.end <= w0 + chrono::Duration::seconds(7));
+    }
+}

@@ -121,9 +121,12 @@ impl Room {
 
     /// A participant published a track: everyone else subscribes to it.
     pub(crate) async fn publish(&self, owner: &Participant, track: Arc<UpTrack>) {
-        let tap = self.tap.lock().expect("tap").clone();
-        if tap.is_some() {
-            track.set_tap(owner.identity(), tap);
+        {
+            // Under the room's tap lock, so a tap put on or taken off meanwhile is not undone.
+            let tap = self.tap.lock().expect("tap");
+            if tap.is_some() {
+                track.set_tap(owner.identity(), tap.clone());
+            }
         }
         for other in self.others(owner.identity()) {
             other.notify(SfuEvent::TrackPublished {

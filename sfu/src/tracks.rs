@@ -106,6 +106,15 @@ impl UpTrack {
 
     /// Puts the recorder's tap on this track (announcing the track to it), or takes it off.
     pub(crate) fn set_tap(self: &Arc<Self>, identity: &str, tap: Option<TapSender>) {
+        let mut current = self.tap.lock().expect("tap");
+        let same = match (&*current, &tap) {
+            (Some(a), Some(b)) => a.same_channel(b),
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            return; // already tapped into this very tap (or already untapped)
+        }
         if let Some(t) = &tap {
             let _ = t.try_send(TapEvent::Track {
                 identity: identity.to_owned(),
@@ -115,7 +124,7 @@ impl UpTrack {
                 keyframes: KeyframeRequester(self.clone()),
             });
         }
-        let previous = std::mem::replace(&mut *self.tap.lock().expect("tap"), tap);
+        let previous = std::mem::replace(&mut *current, tap);
         if let Some(t) = previous {
             let _ = t.try_send(TapEvent::Ended {
                 track_id: self.id.clone(),

@@ -69,6 +69,9 @@ impl LegalMode {
     ) -> anyhow::Result<Arc<Self>> {
         let keys = setup::vault_keys(settings)?;
         let l = &settings.legal;
+        // No series runs yet: whatever a killed process left in the recorder's work directory
+        // (plaintext it was writing) goes.
+        setup::clear_work_dir(&settings.data.resolved_dir().join("recorder"));
         let ctx = if keys.is_empty() {
             tracing::warn!("legal.vault_public_keys is empty: Legal Mode calls will not be recorded (run `tribuna vault keygen` on the admin's machine and configure its vault.pub)");
             None

@@ -59,13 +59,22 @@ pub async fn run(
     tap: mpsc::Receiver<TapEvent>,
     kill: Arc<AtomicBool>,
 ) -> End {
+    let capture_kill = kill.clone();
     let dir = ctx.work.join(r.id.to_string()).join(series.to_string());
     let (closed_tx, mut closed_rx) = mpsc::unbounded_channel();
     let capture = {
         let (dir, clock, target) = (dir.clone(), ctx.clock.clone(), ctx.segment);
         let rt = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            capture(&dir, target, tap, closed_tx, kill, clock.as_ref(), &rt)
+            capture(
+                &dir,
+                target,
+                tap,
+                closed_tx,
+                capture_kill,
+                clock.as_ref(),
+                &rt,
+            )
         })
     };
     let chain = match store::segments(&ctx.db, r.id).await {
@@ -85,8 +94,19 @@ pub async fn run(
         series as u32,
     );
     let mut checkpoints = (sealer.chain().len() as u32) / ctx.checkpoint_every.max(1);
+    let mut poisoned = false;
     while let Some(closed) = closed_rx.recv().await {
-        seal_one(&ctx, &r, &mut sealer, &closed, &mut gap).await;
+        if poisoned {
+            // The chain could not be recorded: this series ends as a crash (the next one
+            // starts from the database's chain, with the gap); what it still closes is dropped.
+            let _ = tokio::fs::remove_file(&closed.path).await;
+            continue;
+        }
+        if !seal_one(&ctx, &r, &mut sealer, &closed, &mut gap).await {
+            poisoned = true;
+            kill.store(true, Ordering::SeqCst);
+            continue;
+        }
         let due = sealer.chain().len() as u32 / ctx.checkpoint_every.max(1);
         if due > checkpoints {
             checkpoints = due;
@@ -112,20 +132,28 @@ pub async fn run(
     end
 }
 
+/// Seals, chains and records one closed segment. False when its chain entry could not be
+/// recorded in the database: the series must end (its in-memory chain is ahead of the
+/// database's, so nothing more can link).
 async fn seal_one(
     ctx: &Context,
     r: &RecordingRow,
     sealer: &mut Sealer,
     closed: &ClosedSegment,
     gap: &mut PendingGap,
-) {
+) -> bool {
     let entry = match sealer.segment(closed).await {
         Ok(entry) => entry,
         Err(e) => {
-            // Not chained: the manifest will not list it (a hole the verifier sees as
-            // nothing missing); logged loudly for the operator.
-            tracing::error!(recording = %r.id, file = %closed.path.display(), error = %e, "segment NOT sealed");
-            return;
+            // Not chained, and never in the clear on disk: the manifest says what is missing.
+            tracing::error!(recording = %r.id, file = %closed.path.display(), error = %e, "segment NOT sealed; recorded as a gap");
+            let _ = tokio::fs::remove_file(&closed.path).await;
+            if let Err(e) =
+                store::add_gap(&ctx.db, r.id, closed.start, closed.end, "segment_lost").await
+            {
+                tracing::error!(recording = %r.id, error = %e, "gap not recorded");
+            }
+            return true;
         }
     };
     if let Some((from, reason)) = gap.take() {
@@ -134,16 +162,21 @@ async fn seal_one(
         }
     }
     let row = manifest::row_of(&entry);
-    for attempt in 1..=5u64 {
+    let mut wait = std::time::Duration::from_millis(200);
+    for attempt in 1..=10u32 {
         match store::add_segment(&ctx.db, r.id, &row).await {
-            Ok(()) => break,
+            Ok(()) => {
+                tracing::info!(recording = %r.id, position = entry.index, participant = %entry.participant, bytes = entry.bytes, "segment sealed");
+                return true;
+            }
             Err(e) => {
                 tracing::error!(recording = %r.id, position = row.position, attempt, error = %e, "chain entry not recorded");
-                tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(5));
             }
         }
     }
-    tracing::info!(recording = %r.id, position = entry.index, participant = %entry.participant, bytes = entry.bytes, "segment sealed");
+    false
 }
 
 async fn checkpoint(ctx: &Context, r: &RecordingRow, sealer: &Sealer, n: u32) {

@@ -239,7 +239,7 @@ pub async fn seal(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let mut tx: Transaction<'_, Postgres> = db.begin().await?;
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE recordings SET status = 'sealed', ended_at = $2, manifest_sha256 = $3 WHERE id = $1 AND status = 'recording'",
     )
     .bind(r.id)
@@ -247,6 +247,10 @@ pub async fn seal(
     .bind(manifest_sha256)
     .execute(&mut *tx)
     .await?;
+    if updated.rows_affected() != 1 {
+        // Sealed already: no second audit entry (the transaction rolls back).
+        return Err(sqlx::Error::RowNotFound);
+    }
     audit::record(
         &mut tx,
         AuditEvent::new(None, "recording.sealed", "recording", r.id).details(serde_json::json!({
