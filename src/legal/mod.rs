@@ -37,10 +37,9 @@ struct Active {
     /// The room this series taps (not necessarily the room of that name now: a room that
     /// emptied is forgotten, and a new one is made when someone comes back).
     room: std::sync::Weak<tribuna_sfu::Room>,
+    /// Makes the capture die as a crash would; also names the series (see `Step::Restart`).
     kill: Arc<AtomicBool>,
-    done: Option<oneshot::Receiver<End>>,
-    /// Set when the controller takes the tap off (a crash is not a stop).
-    stopping: Arc<AtomicBool>,
+    done: oneshot::Receiver<End>,
 }
 
 #[derive(Default)]
@@ -164,13 +163,16 @@ impl LegalMode {
                     Some(r) => {
                         let gap: PendingGap = match st.paused_at.take() {
                             Some(at) => Some((at, "consent_withdrawn")),
-                            None => Some((last_media(self.db(), &r).await?, "recorder_restarted")),
+                            None => Some((
+                                store::last_media(self.db(), &r).await?,
+                                "recorder_restarted",
+                            )),
                         };
                         (r, gap)
                     }
                     None => (store::start(self.db(), session, now).await?, None),
                 };
-                self.start_series(&ctx, st, recording, gap, false).await?;
+                self.start_series(&ctx, st, recording, gap).await?;
             }
             (Some(_), false) => {
                 self.stop(st).await;
@@ -207,9 +209,9 @@ impl LegalMode {
         st: &mut SessionState,
         recording: RecordingRow,
         gap: PendingGap,
-        next: bool,
     ) -> anyhow::Result<()> {
-        let series = if next || gap.is_some() {
+        // Resuming after a gap (a crash, a consent pause, a restart) starts a new series.
+        let series = if gap.is_some() {
             store::next_series(self.db(), recording.id).await?
         } else {
             recording.series
@@ -218,10 +220,7 @@ impl LegalMode {
             return Ok(());
         };
         let (tx, rx) = tokio::sync::mpsc::channel(TAP_QUEUE);
-        let (kill, stopping) = (
-            Arc::new(AtomicBool::new(false)),
-            Arc::new(AtomicBool::new(false)),
-        );
+        let kill = Arc::new(AtomicBool::new(false));
         let (done_tx, done_rx) = oneshot::channel();
         let run = series::run(
             ctx.clone(),
@@ -231,15 +230,13 @@ impl LegalMode {
             rx,
             kill.clone(),
         );
-        let (me, session, stop_flag) = (self.clone(), recording.session_id, stopping.clone());
-        let stop_token = kill.clone();
+        let (me, session, series_token) = (self.clone(), recording.session_id, kill.clone());
         tokio::spawn(async move {
             let end = run.await;
             let _ = done_tx.send(end);
+            // A series that was stopped is no longer the active one: the restart ignores it.
             if let End::Crashed(at) = end {
-                if !stop_flag.load(Ordering::SeqCst) {
-                    me.spawn_for(&session.to_string(), Step::Restart(at, stop_token));
-                }
+                me.spawn_for(&session.to_string(), Step::Restart(at, series_token));
             }
         });
         room.set_tap(Some(tx));
@@ -248,31 +245,27 @@ impl LegalMode {
             recording,
             room: Arc::downgrade(&room),
             kill,
-            done: Some(done_rx),
-            stopping,
+            done: done_rx,
         });
         Ok(())
     }
 
     /// Takes the tap off and waits until every closed segment is sealed.
     async fn stop(&self, st: &mut SessionState) {
-        let Some(mut active) = st.active.take() else {
+        let Some(active) = st.active.take() else {
             return;
         };
-        active.stopping.store(true, Ordering::SeqCst);
         if let Some(room) = active.room.upgrade() {
             room.set_tap(None);
         }
-        if let Some(done) = active.done.take() {
-            // Segments are closed and sealed in well under this; past it, something is stuck:
-            // what was sealed stays sealed, and the recording goes on without this series.
-            if tokio::time::timeout(Duration::from_secs(60), done)
-                .await
-                .is_err()
-            {
-                active.kill.store(true, Ordering::SeqCst);
-                tracing::error!(recording = %active.recording.id, "the recorder did not stop in 60 s; its open segment is lost");
-            }
+        // Segments are closed and sealed in well under this; past it, something is stuck:
+        // what was sealed stays sealed, and the recording goes on without this series.
+        if tokio::time::timeout(Duration::from_secs(60), active.done)
+            .await
+            .is_err()
+        {
+            active.kill.store(true, Ordering::SeqCst);
+            tracing::error!(recording = %active.recording.id, "the recorder did not stop in 60 s; its open segment is lost");
         }
     }
 
@@ -284,8 +277,16 @@ impl LegalMode {
         r: &RecordingRow,
         ended_at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
+        // Under the session's lock, from the database: a recording sealed meanwhile (by the
+        // call's end while this waited) is never sealed again.
+        let Some(r) = store::get(self.db(), r.id).await? else {
+            return Ok(());
+        };
+        if r.status != "recording" {
+            return Ok(());
+        }
+        let r = &r;
         let now = ctx.clock.now();
-        let segments = store::segments(self.db(), r.id).await?;
         let manifest = manifest::build(self.db(), r, ended_at).await?;
         let sealer = Sealer::resume(
             ctx.keys.clone(),
@@ -300,8 +301,9 @@ impl LegalMode {
                 tribuna_recorder::timestamp::stamp(&url, &bytes).await
             })
             .await?;
-        store::seal(self.db(), r, ended_at, &digest, segments.len(), now).await?;
-        tracing::info!(recording = %r.id, manifest_sha256 = %digest, segments = segments.len(), "recording sealed");
+        let segments = manifest.segments.len();
+        store::seal(self.db(), r, ended_at, &digest, segments, now).await?;
+        tracing::info!(recording = %r.id, manifest_sha256 = %digest, segments, "recording sealed");
         Ok(())
     }
 
@@ -332,7 +334,7 @@ impl LegalMode {
                 "recording spool"
             );
         }
-        let Ok(open) = store::abandoned(self.db()).await else {
+        let Ok(open) = store::open_recordings(self.db()).await else {
             return;
         };
         let now = ctx.clock.now();
@@ -345,15 +347,14 @@ impl LegalMode {
                 .sfu
                 .room(&r.session_id.to_string())
                 .is_none_or(|room| room.participants().is_empty());
-            let idle = last_media(self.db(), &r)
-                .await
-                .is_ok_and(|t| now - t > self.abandoned_after);
-            if st.active.is_none() && empty && idle {
+            let Ok(last) = store::last_media(self.db(), &r).await else {
+                continue;
+            };
+            if st.active.is_none() && empty && now - last > self.abandoned_after {
                 if let Some(at) = st.paused_at.take() {
                     let _ = store::add_gap(self.db(), r.id, at, now, "consent_withdrawn").await;
                 }
-                let ended_at = last_media(self.db(), &r).await.unwrap_or(now);
-                if let Err(e) = self.seal(&ctx, &r, ended_at).await {
+                if let Err(e) = self.seal(&ctx, &r, last).await {
                     tracing::error!(recording = %r.id, error = ?e, "abandoned recording not sealed yet");
                 }
             }
@@ -368,14 +369,6 @@ impl LegalMode {
             self.maintain().await;
         }
     }
-}
-
-/// The end of the last sealed segment (or the recording's start).
-async fn last_media(db: &PgPool, r: &RecordingRow) -> Result<DateTime<Utc>, sqlx::Error> {
-    Ok(store::segments(db, r.id)
-        .await?
-        .last()
-        .map_or(r.started_at, |s| s.end_at))
 }
 
 fn announce(sfu: &Sfu, session: Uuid, state: &str, consents: &[Uuid]) {
@@ -470,16 +463,23 @@ impl LegalMode {
                 let Some(active) = st.active.take() else {
                     return Ok(());
                 };
-                let from = last_media(self.db(), &active.recording).await?.min(at);
+                let from = store::last_media(self.db(), &active.recording)
+                    .await?
+                    .min(at);
                 tracing::warn!(recording = %active.recording.id, "recorder restarts in a new series");
-                self.start_series(
-                    &ctx,
-                    st,
-                    active.recording,
-                    Some((from, "recorder_restarted")),
-                    true,
-                )
-                .await
+                let restarted = self
+                    .start_series(
+                        &ctx,
+                        st,
+                        active.recording,
+                        Some((from, "recorder_restarted")),
+                    )
+                    .await;
+                if let Err(e) = restarted {
+                    tracing::error!(%session, error = ?e, "recorder restart failed; reconciling");
+                    return self.reconcile(session, st).await;
+                }
+                Ok(())
             }
         }
     }

@@ -35,6 +35,7 @@ pub struct Context {
     pub signing: Arc<SigningKey>,
     pub work: PathBuf,
     pub segment: chrono::Duration,
+    /// At least 1.
     pub checkpoint_every: u32,
 }
 
@@ -93,7 +94,7 @@ pub async fn run(
         chain,
         series as u32,
     );
-    let mut checkpoints = (sealer.chain().len() as u32) / ctx.checkpoint_every.max(1);
+    let mut checkpoints = (sealer.chain().len() as u32) / ctx.checkpoint_every;
     let mut poisoned = false;
     while let Some(closed) = closed_rx.recv().await {
         if poisoned {
@@ -107,7 +108,7 @@ pub async fn run(
             kill.store(true, Ordering::SeqCst);
             continue;
         }
-        let due = sealer.chain().len() as u32 / ctx.checkpoint_every.max(1);
+        let due = sealer.chain().len() as u32 / ctx.checkpoint_every;
         if due > checkpoints {
             checkpoints = due;
             checkpoint(&ctx, &r, &sealer, checkpoints).await;

@@ -264,14 +264,23 @@ pub async fn seal(
     tx.commit().await
 }
 
-/// Recordings in progress whose session has nobody left in the room (the server restarted
-/// mid-call, or the call ended while the recorder was down): to be sealed.
-pub async fn abandoned(db: &PgPool) -> Result<Vec<RecordingRow>, sqlx::Error> {
+/// Every recording in progress (to find those a crash left behind).
+pub async fn open_recordings(db: &PgPool) -> Result<Vec<RecordingRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM recordings WHERE status = 'recording' ORDER BY started_at"
     ))
     .fetch_all(db)
     .await
+}
+
+/// The end of the recording's last sealed segment (its start when there is none).
+pub async fn last_media(db: &PgPool, r: &RecordingRow) -> Result<DateTime<Utc>, sqlx::Error> {
+    let last: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT max(end_at) FROM recording_segments WHERE recording_id = $1")
+            .bind(r.id)
+            .fetch_one(db)
+            .await?;
+    Ok(last.unwrap_or(r.started_at))
 }
 
 /// A recording as its parties and admins see it.
