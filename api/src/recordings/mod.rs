@@ -1,6 +1,7 @@
 //! Legal Mode recordings: their durable record (`store`), the parties' and admins' routes,
 //! and the sealed bundle's download as a tar stream.
 
+pub mod requests;
 pub mod routes;
 pub mod store;
 mod tar;

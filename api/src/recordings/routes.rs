@@ -8,14 +8,14 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::store::{self, RecordingView};
+use super::requests::{self, Decision, RequestView};
+use super::store::{self, AdminRecording, RecordingView};
 use super::{bundle_objects, tar};
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Admins, Caller, Only};
@@ -66,24 +66,6 @@ pub struct CopyRequest {
     pub note: String,
 }
 
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct RequestView {
-    pub id: Uuid,
-    pub recording_id: Uuid,
-    pub session_id: Uuid,
-    pub requested_by: Uuid,
-    pub requester_name: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-    /// `pending`, `fulfilled` or `refused`.
-    pub status: String,
-    pub decision_note: Option<String>,
-}
-
-const REQUEST_VIEW: &str = "SELECT q.id, q.recording_id, r.session_id, q.requested_by, u.display_name AS requester_name,
-        q.note, q.created_at, q.status, q.decision_note
-    FROM recording_requests q JOIN recordings r ON r.id = q.recording_id JOIN users u ON u.id = q.requested_by";
-
 /// A party asks for a copy of a sealed recording; an admin fulfils or refuses it.
 #[utoipa::path(post, path = "/api/recordings/{id}/requests", tag = "recordings",
     params(("id" = Uuid, Path)), request_body = CopyRequest,
@@ -119,26 +101,11 @@ async fn request_copy(
     }
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar(
-        "INSERT INTO recording_requests (recording_id, requested_by, note, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(id)
-    .bind(caller.id.0)
-    .bind(note)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await;
-    let request_id = match inserted {
-        Ok(q) => q,
-        Err(sqlx::Error::Database(e))
-            if e.constraint() == Some("recording_requests_one_pending") =>
-        {
-            return Err(ApiError::conflict(
-                "request_pending",
-                "you have already asked for this recording; an admin will answer",
-            ))
-        }
-        Err(e) => return Err(e.into()),
+    let Some(request_id) = requests::create(&mut tx, id, caller.id.0, note, now).await? else {
+        return Err(ApiError::conflict(
+            "request_pending",
+            "you have already asked for this recording; an admin will answer",
+        ));
     };
     audit::record(
         &mut tx,
@@ -148,27 +115,10 @@ async fn request_copy(
     )
     .await?;
     tx.commit().await?;
-    let view = sqlx::query_as(&format!("{REQUEST_VIEW} WHERE q.id = $1"))
-        .bind(request_id)
-        .fetch_one(&state.db)
-        .await?;
-    Ok((StatusCode::CREATED, Json(view)))
-}
-
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct AdminRecording {
-    pub session_id: Uuid,
-    pub client_name: String,
-    pub lawyer_name: String,
-    pub start: DateTime<Utc>,
-    /// The session's status.
-    pub status: String,
-    /// `not_recorded`, `recording` or `sealed`.
-    pub recording: String,
-    pub recording_id: Option<Uuid>,
-    pub manifest_sha256: Option<String>,
-    pub segments: i64,
-    pub pending_requests: i64,
+    Ok((
+        StatusCode::CREATED,
+        Json(requests::view(&state.db, request_id).await?),
+    ))
 }
 
 /// Legal Mode sessions, newest first, one row per recording (or `not_recorded`).
@@ -178,19 +128,7 @@ async fn admin_recordings(
     State(state): State<AppState>,
     _admin: Only<Admins>,
 ) -> Result<Json<Vec<AdminRecording>>, ApiError> {
-    let rows = sqlx::query_as(
-        "SELECT s.id AS session_id, c.display_name AS client_name, l.display_name AS lawyer_name,
-                lower(s.during) AS start, s.status, coalesce(r.status, 'not_recorded') AS recording,
-                r.id AS recording_id, r.manifest_sha256,
-                (SELECT count(*) FROM recording_segments g WHERE g.recording_id = r.id) AS segments,
-                (SELECT count(*) FROM recording_requests q WHERE q.recording_id = r.id AND q.status = 'pending') AS pending_requests
-         FROM legal_sessions s JOIN users c ON c.id = s.client_id JOIN users l ON l.id = s.lawyer_id
-         LEFT JOIN recordings r ON r.session_id = s.id
-         WHERE s.legal_mode ORDER BY lower(s.during) DESC, r.started_at LIMIT 500",
-    )
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(rows))
+    Ok(Json(store::admin_list(&state.db).await?))
 }
 
 /// Parties' requests for copies still waiting for an admin, oldest first.
@@ -200,12 +138,7 @@ async fn admin_requests(
     State(state): State<AppState>,
     _admin: Only<Admins>,
 ) -> Result<Json<Vec<RequestView>>, ApiError> {
-    let rows = sqlx::query_as(&format!(
-        "{REQUEST_VIEW} WHERE q.status = 'pending' ORDER BY q.created_at"
-    ))
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Json(rows))
+    Ok(Json(requests::pending(&state.db).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -227,18 +160,18 @@ async fn refuse_request(
     let reason = Reason::parse(&body.reason)?;
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    let recording: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE recording_requests SET status = 'refused', decided_by = $2, decided_at = $3, decision_note = $4
-         WHERE id = $1 AND status = 'pending' RETURNING recording_id",
+    let decided = requests::decide(
+        &mut tx,
+        id,
+        None,
+        Decision::Refused,
+        admin.id.0,
+        reason.as_str(),
+        now,
     )
-    .bind(id)
-    .bind(admin.id.0)
-    .bind(now)
-    .bind(reason.as_str())
-    .fetch_optional(&mut *tx)
     .await?;
-    let Some(recording) = recording else {
-        return Err(not_pending(&state, id).await);
+    let Some(recording) = decided else {
+        return Err(not_pending(&state, id, None).await);
     };
     audit::record(
         &mut tx,
@@ -254,21 +187,12 @@ async fn refuse_request(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(
-        sqlx::query_as(&format!("{REQUEST_VIEW} WHERE q.id = $1"))
-            .bind(id)
-            .fetch_one(&state.db)
-            .await?,
-    ))
+    Ok(Json(requests::view(&state.db, id).await?))
 }
 
-async fn not_pending(state: &AppState, request: Uuid) -> ApiError {
-    let exists: Result<Option<String>, _> =
-        sqlx::query_scalar("SELECT status FROM recording_requests WHERE id = $1")
-            .bind(request)
-            .fetch_optional(&state.db)
-            .await;
-    match exists {
+/// Why a request could not be decided: it is not there (for this recording), or was decided.
+async fn not_pending(state: &AppState, request: Uuid, recording: Option<Uuid>) -> ApiError {
+    match requests::status(&state.db, request, recording).await {
         Ok(Some(status)) => ApiError::conflict(
             "request_decided",
             format!("this request was already {status}"),
@@ -315,19 +239,18 @@ async fn bundle(
     let now = state.now();
     let mut tx = state.db.begin().await?;
     if let Some(request) = q.request_id {
-        let fulfilled: Option<Uuid> = sqlx::query_scalar(
-            "UPDATE recording_requests SET status = 'fulfilled', decided_by = $3, decided_at = $4, decision_note = $5
-             WHERE id = $1 AND recording_id = $2 AND status = 'pending' RETURNING id",
+        let fulfilled = requests::decide(
+            &mut tx,
+            request,
+            Some(id),
+            Decision::Fulfilled,
+            admin.id.0,
+            reason.as_str(),
+            now,
         )
-        .bind(request)
-        .bind(id)
-        .bind(admin.id.0)
-        .bind(now)
-        .bind(reason.as_str())
-        .fetch_optional(&mut *tx)
         .await?;
         if fulfilled.is_none() {
-            return Err(not_pending(&state, request).await);
+            return Err(not_pending(&state, request, Some(id)).await);
         }
     }
     audit::record(

@@ -318,3 +318,35 @@ pub async fn of_session(
     .fetch_all(db)
     .await
 }
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct AdminRecording {
+    pub session_id: Uuid,
+    pub client_name: String,
+    pub lawyer_name: String,
+    pub start: DateTime<Utc>,
+    /// The session's status.
+    pub status: String,
+    /// `not_recorded`, `recording` or `sealed`.
+    pub recording: String,
+    pub recording_id: Option<Uuid>,
+    pub manifest_sha256: Option<String>,
+    pub segments: i64,
+    pub pending_requests: i64,
+}
+
+/// Legal Mode sessions, newest first, one row per recording (or `not_recorded`).
+pub async fn admin_list(db: &PgPool) -> Result<Vec<AdminRecording>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id AS session_id, c.display_name AS client_name, l.display_name AS lawyer_name,
+                lower(s.during) AS start, s.status, coalesce(r.status, 'not_recorded') AS recording,
+                r.id AS recording_id, r.manifest_sha256,
+                (SELECT count(*) FROM recording_segments g WHERE g.recording_id = r.id) AS segments,
+                (SELECT count(*) FROM recording_requests q WHERE q.recording_id = r.id AND q.status = 'pending') AS pending_requests
+         FROM legal_sessions s JOIN users c ON c.id = s.client_id JOIN users l ON l.id = s.lawyer_id
+         LEFT JOIN recordings r ON r.session_id = s.id
+         WHERE s.legal_mode ORDER BY lower(s.during) DESC, r.started_at LIMIT 500",
+    )
+    .fetch_all(db)
+    .await
+}
