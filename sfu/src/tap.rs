@@ -21,25 +21,26 @@ pub enum TapEvent {
     /// already published when it is put on).
     Track {
         identity: String,
-        track_id: String,
+        track_id: Arc<str>,
         /// `audio` or `video`.
         kind: &'static str,
         mime_type: String,
         keyframes: KeyframeRequester,
     },
+    /// (One per forwarded packet: the id is shared, not copied.)
     Rtp {
-        track_id: String,
+        track_id: Arc<str>,
         packet: Packet,
         at: Instant,
     },
     /// An RTCP sender report: the publisher's NTP time (64-bit) of RTP time `rtp`.
     SenderReport {
-        track_id: String,
+        track_id: Arc<str>,
         ntp: u64,
         rtp: u32,
     },
     /// The track was unpublished (or its publisher left).
-    Ended { track_id: String },
+    Ended { track_id: Arc<str> },
     /// The room's tap was taken off (or replaced): nothing more comes through this tap.
     Off,
 }

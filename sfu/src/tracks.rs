@@ -46,6 +46,8 @@ pub struct UpTrack {
     last_pli: Mutex<Option<Instant>>,
     /// The room's recorder tap, while Legal Mode records.
     tap: Mutex<Option<TapSender>>,
+    /// `id`, shared by every tap event instead of copied into each.
+    tap_id: Arc<str>,
     pub counters: Counters,
 }
 
@@ -58,6 +60,7 @@ impl UpTrack {
         remote: Arc<dyn TrackRemote>,
     ) -> Arc<Self> {
         Arc::new(UpTrack {
+            tap_id: Arc::from(id.as_str()),
             id,
             kind,
             codec,
@@ -89,7 +92,7 @@ impl UpTrack {
         crate::rewrite::strip_foreign_extensions(&mut packet.header);
         if let Some(tap) = &*self.tap.lock().expect("tap") {
             let _ = tap.try_send(TapEvent::Rtp {
-                track_id: self.id.clone(),
+                track_id: self.tap_id.clone(),
                 packet: packet.clone(),
                 at: Instant::now(),
             });
@@ -118,7 +121,7 @@ impl UpTrack {
         if let Some(t) = &tap {
             let _ = t.try_send(TapEvent::Track {
                 identity: identity.to_owned(),
-                track_id: self.id.clone(),
+                track_id: self.tap_id.clone(),
                 kind: kind_name(self.kind),
                 mime_type: self.codec.mime_type.clone(),
                 keyframes: KeyframeRequester(self.clone()),
@@ -127,7 +130,7 @@ impl UpTrack {
         let previous = std::mem::replace(&mut *current, tap);
         if let Some(t) = previous {
             let _ = t.try_send(TapEvent::Ended {
-                track_id: self.id.clone(),
+                track_id: self.tap_id.clone(),
             });
         }
     }
@@ -136,7 +139,7 @@ impl UpTrack {
     pub(crate) fn sender_report(&self, ntp: u64, rtp: u32) {
         if let Some(tap) = &*self.tap.lock().expect("tap") {
             let _ = tap.try_send(TapEvent::SenderReport {
-                track_id: self.id.clone(),
+                track_id: self.tap_id.clone(),
                 ntp,
                 rtp,
             });
@@ -147,7 +150,7 @@ impl UpTrack {
     pub(crate) fn end_tap(&self) {
         if let Some(t) = self.tap.lock().expect("tap").take() {
             let _ = t.try_send(TapEvent::Ended {
-                track_id: self.id.clone(),
+                track_id: self.tap_id.clone(),
             });
         }
     }

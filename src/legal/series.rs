@@ -203,7 +203,7 @@ fn capture(
     rt: &tokio::runtime::Handle,
 ) -> anyhow::Result<()> {
     let mut c = Capture::new(dir, target);
-    let mut keyframes: HashMap<String, KeyframeRequester> = HashMap::new();
+    let mut keyframes: HashMap<Arc<str>, KeyframeRequester> = HashMap::new();
     let wall =
         |at: Instant| clock.now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
     while let Some(event) = tap.blocking_recv() {
@@ -243,7 +243,7 @@ fn capture(
                 Vec::new()
             }
             TapEvent::Ended { track_id } => {
-                keyframes.remove(&track_id);
+                keyframes.remove(&*track_id);
                 c.ended(&track_id, Instant::now())?
             }
             TapEvent::Off => break,
@@ -251,7 +251,7 @@ fn capture(
         for a in actions {
             match a {
                 Action::AskKeyframe { track_id } => {
-                    if let Some(k) = keyframes.get(&track_id).cloned() {
+                    if let Some(k) = keyframes.get(track_id.as_str()).cloned() {
                         rt.spawn(async move { k.request().await });
                     }
                 }
