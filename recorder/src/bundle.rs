@@ -47,17 +47,7 @@ impl Bundle {
     /// entry links to the previous one.
     pub fn add(&mut self, closed: &ClosedSegment) -> std::io::Result<&Segment> {
         let content = std::fs::read(&closed.path)?;
-        let ext = closed
-            .path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("webm");
-        let file = proof::segment_file(
-            self.chain.segments.len(),
-            &closed.participant,
-            closed.index,
-            ext,
-        );
+        let file = closed.bundle_name(self.chain.segments.len());
         std::fs::write(self.dir.join(proof::SEGMENTS).join(&file), &content)?;
         Ok(self.chain.push(
             self.series,

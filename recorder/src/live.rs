@@ -89,17 +89,7 @@ impl Sealer {
     /// its chain entry (to be recorded durably by the caller).
     pub async fn segment(&mut self, closed: &ClosedSegment) -> Result<Segment, LiveError> {
         let content = tokio::fs::read(&closed.path).await?;
-        let ext = closed
-            .path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("webm");
-        let file = proof::segment_file(
-            self.chain.segments.len(),
-            &closed.participant,
-            closed.index,
-            ext,
-        );
+        let file = closed.bundle_name(self.chain.segments.len());
         let entry = self.chain.next(
             self.series,
             &closed.participant,

@@ -29,6 +29,18 @@ pub struct ClosedSegment {
     pub end: DateTime<Utc>,
 }
 
+impl ClosedSegment {
+    /// Its file's name in the bundle at chain `position` (docs/proof-format.md).
+    pub fn bundle_name(&self, position: usize) -> String {
+        let ext = self
+            .path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("webm");
+        crate::proof::segment_file(position, &self.participant, self.index, ext)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
     /// Ask the publisher for a video keyframe (send a PLI).
