@@ -64,15 +64,26 @@ async fn audit_entries(
     .unwrap()
 }
 
+/// `lawyer` saves a template of `kind`.
+async fn save_template(lawyer: &Actor, kind: &str, title: &str, body: &str) -> reqwest::Response {
+    lawyer
+        .post(
+            "/api/lawyer/contract-templates",
+            &json!({"kind": kind, "title": title, "body": body}),
+        )
+        .await
+}
+
 impl TestApp {
     async fn fee_template(&self, lawyer: &Actor) -> String {
         let t = json_ok(
-            lawyer
-                .post(
-                    "/api/lawyer/contract-templates",
-                    &json!({"kind": "fee_agreement", "title": "Contrato de honorários", "body": FEE_AGREEMENT}),
-                )
-                .await,
+            save_template(
+                lawyer,
+                "fee_agreement",
+                "Contrato de honorários",
+                FEE_AGREEMENT,
+            )
+            .await,
             StatusCode::CREATED,
         )
         .await;
@@ -169,21 +180,11 @@ async fn consultation_terms_are_accepted_at_checkout_with_evidence_and_follow_th
     // The lawyer's own terms replace the platform's; the client sees them.
     let own = "Termos do escritório para {{client_name}}: consulta de {{consultation_minutes}} minutos por {{fee}}.";
     json_ok(
-        lawyer
-            .post(
-                "/api/lawyer/contract-templates",
-                &json!({"kind": "consultation_terms", "title": "Termos do escritório", "body": own}),
-            )
-            .await,
+        save_template(&lawyer, "consultation_terms", "Termos do escritório", own).await,
         StatusCode::CREATED,
     )
     .await;
-    let second = lawyer
-        .post(
-            "/api/lawyer/contract-templates",
-            &json!({"kind": "consultation_terms", "title": "Outros termos", "body": own}),
-        )
-        .await;
+    let second = save_template(&lawyer, "consultation_terms", "Outros termos", own).await;
     assert_eq!(error_code(second).await, "consultation_terms_exist");
     let body = app.checkout_body(&client, &lawyer).await;
     let checkout = json_ok(
@@ -676,12 +677,13 @@ async fn templates_and_fee_agreements_refuse_what_does_not_fit(db: PgPool) {
     let other_lawyer = app.verified_lawyer(&admin, "4106", 20_000).await;
     let client = app.register("CLIENT").await;
 
-    let bad = lawyer
-        .post(
-            "/api/lawyer/contract-templates",
-            &json!({"kind": "consultation_terms", "title": "Termos", "body": "Consulta em {{session_date}} para {{cliente}}."}),
-        )
-        .await;
+    let bad = save_template(
+        &lawyer,
+        "consultation_terms",
+        "Termos",
+        "Consulta em {{session_date}} para {{cliente}}.",
+    )
+    .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let message = bad.json::<Value>().await.unwrap()["error"]["message"]
         .as_str()

@@ -505,24 +505,7 @@ async fn a_recorder_killed_mid_call_loses_only_what_it_was_writing_and_the_gap_i
     wait_for_segments(&db, &session, 2).await;
     assert!(app.legal.kill_recorder(id));
     // A new series takes over and closes segments of its own.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let series1: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM recording_segments g JOIN recordings r ON r.id = g.recording_id WHERE r.session_id = $1::uuid AND g.series = 1",
-        )
-        .bind(&session)
-        .fetch_one(&db)
-        .await
-        .unwrap();
-        if series1 >= 2 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no new series after the kill"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_series_segments(&db, &session, Some(1), 2).await;
     for p in peers {
         p.leave().await;
     }
@@ -557,21 +540,20 @@ async fn a_recorder_killed_mid_call_loses_only_what_it_was_writing_and_the_gap_i
 }
 
 async fn wait_for_segments(db: &PgPool, session: &str, n: i64) {
+    wait_for_series_segments(db, session, None, n).await
+}
+
+/// Waits until `n` segments (of `series`, when given) of the session's recording are sealed.
+async fn wait_for_series_segments(db: &PgPool, session: &str, series: Option<i32>, n: i64) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM recording_segments g JOIN recordings r ON r.id = g.recording_id WHERE r.session_id = $1::uuid",
-        )
-        .bind(session)
-        .fetch_one(db)
-        .await
-        .unwrap();
+        let count = segment_count(db, session, series).await;
         if count >= n {
             return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "only {count} segments sealed"
+            "only {count} segments sealed (series {series:?})"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -607,7 +589,7 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     // The store goes away; segments keep closing and wait in the spool.
     let proxy = legal.proxy.as_ref().unwrap();
     proxy.set_up(false);
-    let before: i64 = segment_count(&db, &session).await;
+    let before: i64 = segment_count(&db, &session, None).await;
     wait_for_segments(&db, &session, before + 3).await;
     let spool = legal.dir.join("server-data/spool");
     assert!(
@@ -635,7 +617,10 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     assert!(ok, "{report}");
     let m = manifest(&bundle);
     assert!(m.gaps.is_empty());
-    assert_eq!(m.segments.len() as i64, segment_count(&db, &session).await);
+    assert_eq!(
+        m.segments.len() as i64,
+        segment_count(&db, &session, None).await
+    );
     for s in &m.segments {
         let key = format!(
             "recordings/{session}/{recording}/segments/{}.sealed",
@@ -645,11 +630,14 @@ async fn with_the_store_down_for_part_of_the_call_the_bundle_is_complete_afterwa
     }
 }
 
-async fn segment_count(db: &PgPool, session: &str) -> i64 {
+/// Sealed segments of the session's recording (of `series`, when given).
+async fn segment_count(db: &PgPool, session: &str, series: Option<i32>) -> i64 {
     sqlx::query_scalar(
-        "SELECT count(*) FROM recording_segments g JOIN recordings r ON r.id = g.recording_id WHERE r.session_id = $1::uuid",
+        "SELECT count(*) FROM recording_segments g JOIN recordings r ON r.id = g.recording_id
+         WHERE r.session_id = $1::uuid AND ($2::int IS NULL OR g.series = $2)",
     )
     .bind(session)
+    .bind(series)
     .fetch_one(db)
     .await
     .unwrap()

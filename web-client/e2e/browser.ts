@@ -121,7 +121,7 @@ export function psql(databaseUrl: string, statement: string): void {
 
 /** For a spec: Chromium is launched before its tests and everything closed after them;
  *  `open()` gives a fresh page in a context of its own (a new person, signed out). */
-export function useBrowser(): { open: () => Promise<Page> } {
+export function useBrowser(): { open: (viewport?: { width: number; height: number }) => Promise<Page> } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -132,11 +132,16 @@ export function useBrowser(): { open: () => Promise<Page> } {
     await browser?.close();
   });
   return {
-    open: async () => {
+    open: async (viewport) => {
       if (!browser) throw new Error('the browser is launched in beforeAll');
-      const opened = await newPage(browser);
+      const opened = await newPage(browser, viewport);
       contexts.push(opened.context);
       return opened.page;
     },
   };
+}
+
+/** The number shown in a report's counter card (`<div class="stat"><dt>label</dt><dd>n</dd>`). */
+export async function counter(page: Page, label: string): Promise<string> {
+  return (await page.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('dd').textContent())?.trim() ?? '';
 }

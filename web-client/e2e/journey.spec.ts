@@ -9,7 +9,7 @@
 // held, in the database (DATABASE_URL), as the worker does.
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiCall, pageProblems, psql, screenshot, uniqueEmail, useBrowser } from './browser';
+import { apiCall, counter, pageProblems, psql, screenshot, uniqueEmail, useBrowser } from './browser';
 
 const env = process.env;
 const [ADMIN_EMAIL, ADMIN_PASSWORD, DATABASE_URL] = [env.ADMIN_EMAIL ?? '', env.ADMIN_PASSWORD ?? '', env.DATABASE_URL ?? ''];
@@ -85,18 +85,8 @@ test.skipIf(skip)(
       await p.getByRole('button', { name: 'Entrar na chamada' }).click();
       await p.getByText('Conectado', { exact: true }).waitFor();
     }
-    await client.waitForFunction(
-      (who) => (document.querySelector<HTMLVideoElement>(`figure[data-identity="${who}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 10,
-      l.user.id,
-      { timeout: 20_000 },
-    );
-    await lawyer.waitForFunction(
-      (who) => (document.querySelector<HTMLVideoElement>(`figure[data-identity="${who}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 10,
-      me.user.id,
-      { timeout: 20_000 },
-    );
-    expect(await framesOf(client, l.user.id)).toBeGreaterThan(10);
-    expect(await framesOf(lawyer, me.user.id)).toBeGreaterThan(10);
+    await expect.poll(() => framesOf(client, l.user.id), { timeout: 20_000 }).toBeGreaterThan(10);
+    await expect.poll(() => framesOf(lawyer, me.user.id), { timeout: 20_000 }).toBeGreaterThan(10);
     await screenshot(client, 'journey-call');
     for (const p of [client, lawyer]) await p.getByRole('button', { name: 'Sair da chamada' }).click();
 
@@ -116,8 +106,7 @@ test.skipIf(skip)(
     // The partner's report shows the referred client and the paid consultation.
     await partner.goto('/partner/reports');
     await partner.getByRole('heading', { name: 'Indicações do período' }).waitFor();
-    const referred = await partner.locator('.stat', { has: partner.getByText('Clientes indicados', { exact: true }) }).locator('dd').textContent();
-    expect(referred?.trim()).toBe('1');
+    expect(await counter(partner, 'Clientes indicados')).toBe('1');
     await screenshot(partner, 'journey-partner-report');
 
     // The admin's audit trail has every step, and the chain checks.

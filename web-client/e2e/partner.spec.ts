@@ -1,29 +1,15 @@
 // The partner journey: a partner signs up, creates a client invite and copies its link; a
 // visitor opens the link and signs up (attributed); the partner's report shows the click and
 // the referred client; an admin finds the invite's creation in the audit log (with an admin).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newPage, pageProblems, PHONE, screenshot, uniqueEmail } from './browser';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { counter, pageProblems, PHONE, screenshot, uniqueEmail, useBrowser } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
 const PASSWORD = 'uma senha longa o bastante';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
-
-async function open(viewport?: { width: number; height: number }): Promise<Page> {
-  const opened = await newPage(browser, viewport);
-  contexts.push(opened.context);
-  return opened.page;
-}
+const { open } = useBrowser();
 
 const run = Date.now();
 const partnerName = `Parceira ${run}`;
@@ -41,10 +27,6 @@ async function signUp(page: Page, role: RegExp | null, name: string, email: stri
   await page.getByRole('button', { name: 'Criar conta' }).click();
 }
 
-/** The number shown in a report's counter card. */
-async function counter(page: Page, label: string): Promise<string> {
-  return (await page.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('dd').textContent())?.trim() ?? '';
-}
 
 test('a partner signs up, creates a client invite and copies its link', async () => {
   partner = await open();
