@@ -33,17 +33,19 @@ struct Person {
     recorder: ParticipantRecorder,
     video: Option<(String, Codec)>,
     audio: Option<String>,
-    /// An audio-only participant's first packets, held briefly in case their camera track
-    /// follows (a browser publishes both at once, but they arrive one by one): without the
-    /// hold, a sliver of audio-only file would come first.
+    /// A participant's first packets while only one of their tracks is known, held briefly
+    /// in case the other follows (a browser publishes camera and microphone at once, but they
+    /// arrive one by one, in either order): without the hold, a sliver of audio-only or
+    /// video-only file would come first.
     held: Option<(Instant, Vec<Arrived>)>,
 }
 
-/// A packet with its arrival (monotonic and wall clock).
-type Arrived = (Packet, Instant, DateTime<Utc>);
+/// A packet of a track with its arrival (monotonic and wall clock).
+type Arrived = (Track, Packet, Instant, DateTime<Utc>);
 
-/// How long an audio-only participant's packets wait for a video track.
-const HOLD: std::time::Duration = std::time::Duration::from_millis(1500);
+/// How long a new participant's packets wait for their other track. Nothing is lost by
+/// waiting: held packets keep their arrival times.
+const HOLD: std::time::Duration = std::time::Duration::from_millis(3000);
 
 pub struct Capture {
     dir: PathBuf,
@@ -143,20 +145,17 @@ impl Capture {
                 track_id: id.clone(),
             });
         }
-        let hold = (video.is_none() && arriving).then(|| (now, Vec::new()));
+        let hold = (arriving && (video.is_none() || audio.is_none())).then(|| (now, Vec::new()));
         let mut person = Person {
             recorder,
             video,
             audio,
             held: hold,
         };
-        // What was held for the camera goes to the new recorder (which, with video, keeps
-        // audio from the first keyframe on, as always).
+        // What was held for the other track goes to the new recorder (which, with video,
+        // keeps audio from the first keyframe on, as always).
         if person.held.is_none() {
-            for (packet, at, wall) in held {
-                let out = person.recorder.on_rtp(Track::Audio, packet, at, wall)?;
-                actions.extend(convert(out, &person.video));
-            }
+            actions.extend(person.release(held)?);
         }
         self.people.insert(identity.to_owned(), person);
         Ok(actions)
@@ -186,16 +185,12 @@ impl Capture {
         };
         if let Some((since, held)) = &mut p.held {
             if now.duration_since(*since) < HOLD {
-                held.push((packet, now, wall));
+                held.push((track, packet, now, wall));
                 return Ok(Vec::new());
             }
         }
-        let mut out = Vec::new();
-        for (packet, at, wall) in p.held.take().map(|h| h.1).unwrap_or_default() {
-            out.extend(p.recorder.on_rtp(track, packet, at, wall)?);
-        }
-        out.extend(p.recorder.on_rtp(track, packet, now, wall)?);
-        Ok(convert(out, &p.video))
+        let held = p.held.take().map(|h| h.1).unwrap_or_default();
+        p.release(held.into_iter().chain([(track, packet, now, wall)]))
     }
 
     /// An RTCP sender report of a tapped track, received at `wall`.
@@ -211,10 +206,8 @@ impl Capture {
         let mut people: Vec<_> = self.people.drain().collect();
         people.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, mut p) in people {
-            for (packet, at, wall) in p.held.take().map(|h| h.1).unwrap_or_default() {
-                let out = p.recorder.on_rtp(Track::Audio, packet, at, wall)?;
-                actions.extend(convert(out, &p.video));
-            }
+            let held = p.held.take().map(|h| h.1).unwrap_or_default();
+            actions.extend(p.release(held)?);
             actions.extend(convert(p.recorder.finish(now)?, &p.video));
         }
         self.tracks.clear();
@@ -226,6 +219,20 @@ impl Capture {
         let mut v: Vec<String> = self.people.keys().cloned().collect();
         v.sort();
         v
+    }
+}
+
+impl Person {
+    /// Records packets in their order of arrival.
+    fn release(
+        &mut self,
+        packets: impl IntoIterator<Item = Arrived>,
+    ) -> Result<Vec<Action>, MuxError> {
+        let mut out = Vec::new();
+        for (track, packet, at, wall) in packets {
+            out.extend(self.recorder.on_rtp(track, packet, at, wall)?);
+        }
+        Ok(convert(out, &self.video))
     }
 }
 

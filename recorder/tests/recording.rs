@@ -272,13 +272,15 @@ fn a_segment_ends_where_the_next_begins_when_its_keyframe_arrives_late() {
 }
 
 /// Feeds `seconds` of one participant's camera (a keyframe every 2 s) and microphone into a
-/// room capture, starting at `from_ms`; returns the segments it closed.
+/// room capture, starting at `from_ms`; the microphone's track is announced `mic_after_ms`
+/// after the camera's. Returns the segments it closed.
 fn capture_call(
     c: &mut tribuna_recorder::capture::Capture,
     t0: Instant,
     w0: DateTime<Utc>,
     from_ms: u64,
     seconds: u64,
+    mic_after_ms: u64,
 ) -> Vec<ClosedSegment> {
     use tribuna_recorder::capture::Action;
     let mut out = Vec::new();
@@ -289,12 +291,14 @@ fn capture_call(
         }))
     };
     keep(c.track("ana", "ana/cam", "video/VP8", t0).unwrap().1);
-    keep(c.track("ana", "ana/mic", "audio/opus", t0).unwrap().1);
     for ms in from_ms..from_ms + seconds * 1_000 {
         let (now, wall) = (
             t0 + Duration::from_millis(ms),
             w0 + chrono::Duration::milliseconds(ms as i64),
         );
+        if ms == from_ms + mic_after_ms {
+            keep(c.track("ana", "ana/mic", "audio/opus", now).unwrap().1);
+        }
         if ms % 20 == 0 {
             let p = Packet {
                 sequence: (ms / 20) as u16,
@@ -326,9 +330,9 @@ fn a_participant_who_leaves_and_returns_goes_on_in_new_files_never_reusing_a_nam
     let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
     let t0 = Instant::now();
     let mut c = tribuna_recorder::capture::Capture::new(&dir, chrono::Duration::seconds(4));
-    let first = capture_call(&mut c, t0, w0, 0, 6);
+    let first = capture_call(&mut c, t0, w0, 0, 6, 0);
     // Back a minute later, with both tracks again (their RTP starts afresh).
-    let again = capture_call(&mut c, t0, w0, 60_000, 6);
+    let again = capture_call(&mut c, t0, w0, 60_000, 6, 0);
     assert!(!first.is_empty() && !again.is_empty());
     let mut names: Vec<_> = first.iter().chain(&again).map(|s| s.path.clone()).collect();
     let all = names.len();
@@ -348,4 +352,29 @@ fn a_participant_who_leaves_and_returns_goes_on_in_new_files_never_reusing_a_nam
         );
         assert!(s.end <= w0 + chrono::Duration::seconds(7));
     }
+}
+
+#[test]
+fn a_camera_announced_before_the_microphone_still_makes_files_with_both() {
+    // The camera's first keyframe arrives 700 ms before the microphone's track is known (a
+    // browser's tracks reach the server one by one, in either order; CI saw this).
+    let dir = temp("capture-order");
+    let w0: DateTime<Utc> = "2026-11-21T12:00:00Z".parse().unwrap();
+    let mut c = tribuna_recorder::capture::Capture::new(&dir, chrono::Duration::seconds(4));
+    let segments = capture_call(&mut c, Instant::now(), w0, 0, 9, 700);
+    assert!(segments.len() >= 2, "{segments:?}");
+    for s in &segments {
+        let probed = probe::ffprobe(&s.path);
+        let mut kinds: Vec<_> = probed["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["codec_type"].as_str().unwrap().to_owned())
+            .collect();
+        kinds.sort();
+        assert_eq!(kinds, ["audio", "video"], "{}", s.path.display());
+    }
+    // Nothing before the microphone was lost: the first file starts at the first keyframe.
+    assert_eq!(segments[0].start, w0);
+    let _ = std::fs::remove_dir_all(&dir);
 }
