@@ -2,7 +2,9 @@
 //!
 //! - [`KeyframeRequests`] marks incoming PLI and FIR for delivery to the
 //!   application, so a subscriber's request can be relayed to the publisher
-//!   (webrtc 0.21 stops all inbound RTCP at the end of the chain otherwise).
+//!   (webrtc 0.21 stops all inbound RTCP at the end of the chain otherwise), and
+//!   keeps the bandwidth estimate that the congestion controller (GCC over the
+//!   subscriber's transport-wide feedback) attaches to the feedback on its way up.
 //! - [`SimulatedLoss`] is a **test double for a lossy network**: on the wire
 //!   side of the NACK responder it drops one in N outgoing media packets (never a
 //!   retransmission), so tests can prove that NACKs recover them. Off unless
@@ -34,6 +36,17 @@ struct Queues {
 #[derive(Default)]
 pub struct KeyframeRequests {
     q: Queues,
+    /// Where the latest bandwidth estimate (bits/s) is kept, on a subscribe connection.
+    estimate: Option<Arc<AtomicU64>>,
+}
+
+impl KeyframeRequests {
+    pub fn with_estimate(estimate: Arc<AtomicU64>) -> Self {
+        KeyframeRequests {
+            q: Queues::default(),
+            estimate: Some(estimate),
+        }
+    }
 }
 
 fn is_keyframe_request(p: &dyn rtc::rtcp::Packet) -> bool {
@@ -48,6 +61,14 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
     type Time = Instant;
 
     fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Error> {
+        if let (Some(estimate), Some(Attribute::TargetBitrateChanged { bits_per_second })) = (
+            &self.estimate,
+            msg.message.get(&Attribute::TargetBitrateChanged {
+                bits_per_second: 0.0,
+            }),
+        ) {
+            estimate.store(*bits_per_second as u64, Ordering::Relaxed);
+        }
         if let Packet::Rtcp(packets) = &msg.message.packet {
             let requests: Vec<_> = packets
                 .iter()

@@ -15,6 +15,7 @@ mod participant;
 pub mod ports;
 pub mod rewrite;
 mod room;
+pub mod simulcast;
 pub mod stats;
 pub mod tap;
 mod tracks;
@@ -82,6 +83,8 @@ pub enum SfuError {
     Closed,
     #[error("timed out gathering ICE candidates")]
     GatheringTimeout,
+    #[error("not subscribed to track {0}")]
+    UnknownTrack(String),
 }
 
 impl SfuError {

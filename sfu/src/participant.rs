@@ -17,8 +17,9 @@ use webrtc::peer_connection::{
 
 use crate::ports::PortLease;
 use crate::room::{ParticipantInfo, Room};
+use crate::simulcast;
 use crate::stats::{self, ParticipantStats, TrackStats};
-use crate::tracks::{DownTrack, UpTrack};
+use crate::tracks::{DownTrack, Subscription, UpTrack};
 use crate::{media, LeaveReason, Sfu, SfuError, SfuEvent};
 
 /// Which of a participant's two connections a message is about.
@@ -55,6 +56,8 @@ pub struct Participant {
     subscribe_ready: Arc<AtomicBool>,
     /// Bytes in and out at the previous stats snapshot, for bitrates.
     last_snapshot: Mutex<Option<(u64, u64, std::time::Instant)>>,
+    /// The bandwidth estimate towards this participant (bits/s; 0 before any feedback).
+    estimate: Arc<std::sync::atomic::AtomicU64>,
     _ports: [PortLease; 2],
 }
 
@@ -102,6 +105,7 @@ impl PeerConnectionEventHandler for Handler {
 async fn connection(
     sfu: &Sfu,
     target: PeerTarget,
+    estimate: Option<Arc<std::sync::atomic::AtomicU64>>,
 ) -> Result<
     (
         Arc<dyn PeerConnection>,
@@ -126,7 +130,7 @@ async fn connection(
         } else {
             None
         };
-        let (engine, registry) = media::engine_and_interceptors(loss)?;
+        let (engine, registry) = media::engine_and_interceptors(loss, estimate.clone())?;
         let settings = SettingEngineBuilder::new()
             .with_multicast_dns_mode(MulticastDnsMode::Disabled)
             .with_ice_timeouts(
@@ -182,10 +186,11 @@ impl Participant {
         identity: &str,
         display_name: &str,
     ) -> Result<(Arc<Participant>, mpsc::UnboundedReceiver<SfuEvent>), SfuError> {
+        let estimate = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (publish, publish_handler, publish_gathered, publish_port) =
-            connection(&sfu, PeerTarget::Publish).await?;
+            connection(&sfu, PeerTarget::Publish, None).await?;
         let (subscribe, subscribe_handler, subscribe_gathered, subscribe_port) =
-            connection(&sfu, PeerTarget::Subscribe).await?;
+            connection(&sfu, PeerTarget::Subscribe, Some(estimate.clone())).await?;
         let (events, rx) = mpsc::unbounded_channel();
         let participant = Arc::new(Participant {
             identity: identity.to_owned(),
@@ -204,8 +209,10 @@ impl Participant {
             closed: AtomicBool::new(false),
             subscribe_ready: Arc::new(AtomicBool::new(false)),
             last_snapshot: Mutex::new(None),
+            estimate,
             _ports: [publish_port, subscribe_port],
         });
+        tokio::spawn(steer_loop(Arc::downgrade(&participant)));
         let _ = publish_handler
             .participant
             .set(Arc::downgrade(&participant));
@@ -435,15 +442,29 @@ impl Participant {
         tracing::info!(identity = %self.identity, track = %up.id(), "track published");
         let (reader, owner) = (up.clone(), Arc::downgrade(&self));
         tokio::spawn(async move {
+            // Each SSRC's simulcast layer, from its RID (none for a single encoding).
+            let mut layers: HashMap<u32, Option<simulcast::Layer>> = HashMap::new();
             while let Some(event) = remote.poll().await {
                 match event {
-                    TrackRemoteEvent::OnRtpPacket(packet) => reader.forward(packet),
+                    TrackRemoteEvent::OnRtpPacket(packet) => {
+                        let ssrc = packet.header.ssrc;
+                        let layer = match layers.get(&ssrc) {
+                            Some(l) => *l,
+                            None => {
+                                let rid = remote.rid(ssrc).await;
+                                let l = rid.as_deref().and_then(simulcast::layer_of_rid);
+                                layers.insert(ssrc, l);
+                                l
+                            }
+                        };
+                        reader.forward(packet, layer)
+                    }
                     TrackRemoteEvent::OnRtcpPacket(packets) => {
                         for sr in packets.iter().filter_map(|p| {
                             p.as_any()
                                 .downcast_ref::<rtc::rtcp::sender_report::SenderReport>()
                         }) {
-                            reader.sender_report(sr.ntp_time, sr.rtp_time);
+                            reader.sender_report(sr.ssrc, sr.ntp_time, sr.rtp_time);
                         }
                     }
                     TrackRemoteEvent::OnEnded => break,
@@ -495,10 +516,12 @@ impl Participant {
         .await
         {
             Ok(down) => {
+                let sub = down.sub.clone();
                 self.down_tracks
                     .lock()
                     .expect("down tracks")
                     .insert(up.id().to_owned(), down);
+                up.steer(&sub, None).await;
                 self.renegotiate().await;
             }
             Err(e) => {
@@ -541,13 +564,14 @@ impl Participant {
             downs
                 .values()
                 .map(|d| {
-                    let (packets, bytes, queue_drops) = d.counters.read();
+                    let (packets, bytes, queue_drops) = d.sub.counters.read();
                     TrackStats {
                         track_id: d.up.id().to_owned(),
                         kind: d.up.stats().kind,
                         packets,
                         bytes,
                         queue_drops,
+                        layer: d.sub.selector.lock().expect("selector").current(),
                     }
                 })
                 .collect()
@@ -564,11 +588,66 @@ impl Participant {
             identity: self.identity.clone(),
             bitrate_in_kbps: stats::kbps(bytes_in, previous.map(|(i, _, t)| (i, t)), now),
             bitrate_out_kbps: stats::kbps(bytes_out, previous.map(|(_, o, t)| (o, t)), now),
+            bandwidth_estimate_kbps: self.estimate_bps().map(|bps| bps / 1000.0),
             publish_link: stats::link(self.publish.as_ref()).await,
             subscribe_link: stats::link(self.subscribe.as_ref()).await,
             published,
             subscribed,
         }
+    }
+
+    fn estimate_bps(&self) -> Option<f64> {
+        let bps = self.estimate.load(Ordering::Relaxed);
+        (bps > 0).then_some(bps as f64)
+    }
+
+    /// The size this participant asks for of `track_id` (a simulcast track picks the layer
+    /// closest to it that its bandwidth allows). Unknown when not subscribed to it.
+    pub async fn prefer(
+        &self,
+        track_id: &str,
+        quality: simulcast::Quality,
+    ) -> Result<(), SfuError> {
+        let down = {
+            let downs = self.down_tracks.lock().expect("down tracks");
+            let d = downs
+                .get(track_id)
+                .ok_or_else(|| SfuError::UnknownTrack(track_id.to_owned()))?;
+            (d.up.clone(), d.sub.clone())
+        };
+        down.1.set_wanted(quality);
+        self.steer_one(&down.0, &down.1).await;
+        Ok(())
+    }
+
+    /// Points every simulcast subscription at the layer it should get now: the bandwidth
+    /// estimate is shared evenly between them.
+    async fn steer(&self) {
+        let downs: Vec<_> = self
+            .down_tracks
+            .lock()
+            .expect("down tracks")
+            .values()
+            .filter(|d| d.up.is_simulcast())
+            .map(|d| (d.up.clone(), d.sub.clone()))
+            .collect();
+        for (up, sub) in &downs {
+            let budget = self.estimate_bps().map(|e| e / downs.len() as f64);
+            up.steer(sub, budget).await;
+        }
+    }
+
+    async fn steer_one(&self, up: &Arc<UpTrack>, sub: &Arc<Subscription>) {
+        let shared = self
+            .down_tracks
+            .lock()
+            .expect("down tracks")
+            .values()
+            .filter(|d| d.up.is_simulcast())
+            .count()
+            .max(1);
+        up.steer(sub, self.estimate_bps().map(|e| e / shared as f64))
+            .await;
     }
 
     /// Mute or unmute: tells the others (the browser stops sending media itself).
@@ -603,6 +682,23 @@ impl Participant {
         self.notify(SfuEvent::Closed { reason });
         self.sfu.forget_if_empty(&self.room);
         true
+    }
+}
+
+/// How often the simulcast layers of a participant's subscriptions are reconsidered.
+const STEER_EVERY: Duration = Duration::from_millis(500);
+
+/// Reconsiders the participant's simulcast layers until it leaves.
+async fn steer_loop(participant: Weak<Participant>) {
+    loop {
+        tokio::time::sleep(STEER_EVERY).await;
+        let Some(p) = participant.upgrade() else {
+            return;
+        };
+        if p.is_closed() {
+            return;
+        }
+        p.steer().await;
     }
 }
 

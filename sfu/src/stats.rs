@@ -39,6 +39,9 @@ pub struct TrackStats {
     pub bytes: u64,
     /// Packets not forwarded because this subscriber's queue was full (down-tracks only).
     pub queue_drops: u64,
+    /// Simulcast: the layer forwarded to this subscriber (down-tracks), or the largest layer
+    /// the publisher sends (up-tracks); `None` for a single encoding.
+    pub layer: Option<u8>,
 }
 
 /// One connection's view from webrtc's statistics.
@@ -62,6 +65,9 @@ pub struct ParticipantStats {
     /// Since the previous snapshot.
     pub bitrate_in_kbps: f64,
     pub bitrate_out_kbps: f64,
+    /// The bandwidth estimate towards this participant (from their transport-wide congestion
+    /// feedback), which picks the simulcast layers they get; `None` before any feedback.
+    pub bandwidth_estimate_kbps: Option<f64>,
     pub publish_link: LinkStats,
     pub subscribe_link: LinkStats,
 }

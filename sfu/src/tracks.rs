@@ -17,6 +17,7 @@ use webrtc::rtp_transceiver::RtpSender;
 
 use crate::rewrite::Rewriter;
 use crate::room::TrackInfo;
+use crate::simulcast::{self, Layer, Quality, Selector, LAYERS};
 use crate::stats::{Counters, TrackStats};
 use crate::tap::{KeyframeRequester, TapEvent, TapSender};
 
@@ -32,8 +33,81 @@ pub fn kind_name(kind: RtpCodecKind) -> &'static str {
     }
 }
 
-/// A subscriber's queue of packets to forward, and its counters.
-type Subscriber = (String, mpsc::Sender<Packet>, Arc<Counters>);
+/// A layer not heard from for this long is no longer being sent.
+const LAYER_SILENT_AFTER: Duration = Duration::from_secs(1);
+/// Layer bitrates are measured over at least this long.
+const RATE_WINDOW: Duration = Duration::from_millis(400);
+
+/// One subscriber's hold on an up-track: its queue, counters and (simulcast) layer.
+pub struct Subscription {
+    queue: mpsc::Sender<Packet>,
+    pub counters: Counters,
+    pub selector: Mutex<Selector>,
+    /// The size asked for (`Quality` as its layer number).
+    wanted: std::sync::atomic::AtomicU8,
+}
+
+impl Subscription {
+    pub fn wanted(&self) -> Layer {
+        self.wanted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    pub fn set_wanted(&self, quality: Quality) {
+        self.wanted
+            .store(quality.layer(), std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// What the publisher sends of each simulcast layer.
+#[derive(Default)]
+struct LayerBook {
+    ssrc: [Option<u32>; LAYERS],
+    bytes: [u64; LAYERS],
+    last_packet: [Option<Instant>; LAYERS],
+    /// The byte counts at the last rate reading, and the rates it found.
+    sampled: Option<(Instant, [u64; LAYERS])>,
+    rates: [Option<f64>; LAYERS],
+}
+
+impl LayerBook {
+    fn note(&mut self, layer: Layer, ssrc: u32, bytes: usize, now: Instant) {
+        let l = usize::from(layer);
+        self.ssrc[l] = Some(ssrc);
+        self.bytes[l] += bytes as u64;
+        self.last_packet[l] = Some(now);
+    }
+
+    fn sent(&self, layer: usize, now: Instant) -> bool {
+        self.last_packet[layer].is_some_and(|t| now.duration_since(t) < LAYER_SILENT_AFTER)
+    }
+
+    /// Each layer's bitrate (bits/s), `None` for a layer not being sent.
+    fn rates(&mut self, now: Instant) -> [Option<f64>; LAYERS] {
+        let due = self
+            .sampled
+            .is_none_or(|(at, _)| now.duration_since(at) >= RATE_WINDOW);
+        if due {
+            let previous = self.sampled.replace((now, self.bytes));
+            for l in 0..LAYERS {
+                self.rates[l] = self.sent(l, now).then(|| match previous {
+                    Some((at, bytes)) => {
+                        (self.bytes[l] - bytes[l]) as f64 * 8.0
+                            / now.duration_since(at).as_secs_f64().max(1e-3)
+                    }
+                    None => 0.0,
+                });
+            }
+        }
+        self.rates
+    }
+
+    /// The largest layer being sent.
+    fn largest(&self, now: Instant) -> Option<Layer> {
+        (0..LAYERS)
+            .rev()
+            .find(|&l| self.sent(l, now))
+            .map(|l| l as Layer)
+    }
+}
 
 /// A track a publisher sends us.
 pub struct UpTrack {
@@ -42,10 +116,15 @@ pub struct UpTrack {
     codec: RTCRtpCodec,
     media_ssrc: u32,
     remote: Arc<dyn TrackRemote>,
-    subscribers: Mutex<Vec<Subscriber>>,
-    last_pli: Mutex<Option<Instant>>,
-    /// The room's recorder tap, while Legal Mode records.
-    tap: Mutex<Option<TapSender>>,
+    subscribers: Mutex<Vec<(String, Arc<Subscription>)>>,
+    /// The last keyframe request, per layer (a single encoding is layer 0).
+    last_pli: Mutex<[Option<Instant>; LAYERS]>,
+    /// Simulcast layers as their packets arrive; empty for a single encoding.
+    layers: Mutex<LayerBook>,
+    simulcast: std::sync::atomic::AtomicBool,
+    /// The room's recorder tap, while Legal Mode records, and the one simulcast layer it
+    /// records (the largest sent when its first packet came).
+    tap: Mutex<Option<(TapSender, Option<Layer>)>>,
     /// `id`, shared by every tap event instead of copied into each.
     tap_id: Arc<str>,
     pub counters: Counters,
@@ -67,7 +146,9 @@ impl UpTrack {
             media_ssrc,
             remote,
             subscribers: Mutex::new(Vec::new()),
-            last_pli: Mutex::new(None),
+            last_pli: Mutex::new([None; LAYERS]),
+            layers: Mutex::new(LayerBook::default()),
+            simulcast: Default::default(),
             tap: Mutex::new(None),
             counters: Counters::default(),
         })
@@ -85,33 +166,92 @@ impl UpTrack {
         }
     }
 
-    /// Hands a packet to every subscriber's queue; a full queue drops it (that
-    /// subscriber asks again with NACK or PLI), nobody waits for anybody.
-    pub fn forward(&self, mut packet: Packet) {
+    /// Whether the publisher sends this track in simulcast layers.
+    pub fn is_simulcast(&self) -> bool {
+        self.simulcast.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Each simulcast layer's bitrate (bits/s), `None` for a layer not being sent.
+    pub fn layer_rates(&self) -> [Option<f64>; LAYERS] {
+        self.layers.lock().expect("layers").rates(Instant::now())
+    }
+
+    /// Hands a packet (of simulcast `layer`, if any) to every subscriber's queue that takes
+    /// that layer now; a full queue drops it (that subscriber asks again with NACK or PLI),
+    /// nobody waits for anybody.
+    pub fn forward(&self, mut packet: Packet, layer: Option<Layer>) {
+        let now = Instant::now();
         self.counters.count(packet.payload.len());
-        crate::rewrite::strip_foreign_extensions(&mut packet.header);
-        if let Some(tap) = &*self.tap.lock().expect("tap") {
-            let _ = tap.try_send(TapEvent::Rtp {
-                track_id: self.tap_id.clone(),
-                packet: packet.clone(),
-                at: Instant::now(),
-            });
+        if let Some(l) = layer {
+            self.simulcast
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            self.layers.lock().expect("layers").note(
+                l,
+                packet.header.ssrc,
+                packet.payload.len(),
+                now,
+            );
         }
+        crate::rewrite::strip_foreign_extensions(&mut packet.header);
+        if let Some((tap, pinned)) = &mut *self.tap.lock().expect("tap") {
+            let recorded = match layer {
+                None => true,
+                Some(l) => {
+                    let largest = || self.layers.lock().expect("layers").largest(now);
+                    *pinned.get_or_insert_with(|| largest().unwrap_or(l)) == l
+                }
+            };
+            if recorded {
+                let _ = tap.try_send(TapEvent::Rtp {
+                    track_id: self.tap_id.clone(),
+                    packet: packet.clone(),
+                    at: now,
+                });
+            }
+        }
+        let mut keyframe: Option<bool> = None;
         let subscribers = self.subscribers.lock().expect("subscribers");
-        for (_, queue, counters) in subscribers.iter() {
-            if queue.try_send(packet.clone()).is_err() {
-                counters
+        for (_, sub) in subscribers.iter() {
+            if let Some(l) = layer {
+                let mut is_key = || {
+                    *keyframe.get_or_insert_with(|| {
+                        simulcast::is_keyframe(&self.codec.mime_type, &packet.payload)
+                    })
+                };
+                if !sub
+                    .selector
+                    .lock()
+                    .expect("selector")
+                    .accept(l, &mut is_key)
+                {
+                    continue;
+                }
+            }
+            if sub.queue.try_send(packet.clone()).is_err() {
+                sub.counters
                     .dropped
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         }
     }
 
+    /// Points `sub` at the layer it should get now (from its wish and `budget_bps`, its share
+    /// of its bandwidth estimate), asking the publisher for that layer's keyframe when it
+    /// changes. Returns the layer chosen.
+    pub async fn steer(&self, sub: &Subscription, budget_bps: Option<f64>) -> Option<Layer> {
+        let target = simulcast::choose(&self.layer_rates(), sub.wanted(), budget_bps)?;
+        let switching = sub.selector.lock().expect("selector").set_target(target);
+        if switching {
+            self.request_keyframe_of(Some(target)).await;
+        }
+        Some(target)
+    }
+
     /// Puts the recorder's tap on this track (announcing the track to it), or takes it off.
     pub(crate) fn set_tap(self: &Arc<Self>, identity: &str, tap: Option<TapSender>) {
         let mut current = self.tap.lock().expect("tap");
         let same = match (&*current, &tap) {
-            (Some(a), Some(b)) => a.same_channel(b),
+            (Some((a, _)), Some(b)) => a.same_channel(b),
             (None, None) => true,
             _ => false,
         };
@@ -127,8 +267,8 @@ impl UpTrack {
                 keyframes: KeyframeRequester(self.clone()),
             });
         }
-        let previous = std::mem::replace(&mut *current, tap);
-        if let Some(t) = previous {
+        let previous = std::mem::replace(&mut *current, tap.map(|t| (t, None)));
+        if let Some((t, _)) = previous {
             let _ = t.try_send(TapEvent::Ended {
                 track_id: self.tap_id.clone(),
             });
@@ -136,8 +276,16 @@ impl UpTrack {
     }
 
     /// The publisher's RTCP sender report, for the tap.
-    pub(crate) fn sender_report(&self, ntp: u64, rtp: u32) {
-        if let Some(tap) = &*self.tap.lock().expect("tap") {
+    pub(crate) fn sender_report(&self, ssrc: u32, ntp: u64, rtp: u32) {
+        if let Some((tap, pinned)) = &*self.tap.lock().expect("tap") {
+            let layers = self.layers.lock().expect("layers");
+            let of_recorded = match pinned {
+                Some(l) => layers.ssrc[usize::from(*l)] == Some(ssrc),
+                None => !self.is_simulcast(),
+            };
+            if !of_recorded {
+                return;
+            }
             let _ = tap.try_send(TapEvent::SenderReport {
                 track_id: self.tap_id.clone(),
                 ntp,
@@ -148,24 +296,24 @@ impl UpTrack {
 
     /// The track is gone: the tap is told and let go.
     pub(crate) fn end_tap(&self) {
-        if let Some(t) = self.tap.lock().expect("tap").take() {
+        if let Some((t, _)) = self.tap.lock().expect("tap").take() {
             let _ = t.try_send(TapEvent::Ended {
                 track_id: self.tap_id.clone(),
             });
         }
     }
 
-    fn attach(&self, subscriber: &str, queue: mpsc::Sender<Packet>, counters: Arc<Counters>) {
+    fn attach(&self, subscriber: &str, sub: Arc<Subscription>) {
         let mut subscribers = self.subscribers.lock().expect("subscribers");
-        subscribers.retain(|(who, _, _)| who != subscriber);
-        subscribers.push((subscriber.to_owned(), queue, counters));
+        subscribers.retain(|(who, _)| who != subscriber);
+        subscribers.push((subscriber.to_owned(), sub));
     }
 
     pub fn detach(&self, subscriber: &str) {
         self.subscribers
             .lock()
             .expect("subscribers")
-            .retain(|(who, _, _)| who != subscriber);
+            .retain(|(who, _)| who != subscriber);
     }
 
     pub fn stats(&self) -> TrackStats {
@@ -176,16 +324,30 @@ impl UpTrack {
             packets,
             bytes,
             queue_drops: 0,
+            layer: self.layers.lock().expect("layers").largest(Instant::now()),
         }
     }
 
-    /// Asks the publisher for a keyframe (rate-limited). Audio needs none.
+    /// Asks the publisher for a keyframe of what the recorder's tap records (rate-limited).
     pub async fn request_keyframe(&self) {
+        let pinned = self.tap.lock().expect("tap").as_ref().and_then(|t| t.1);
+        self.request_keyframe_of(pinned).await
+    }
+
+    /// Asks the publisher for a keyframe of `layer` (the single encoding's when `None`),
+    /// at most every `PLI_MIN_INTERVAL` per layer. Audio needs none.
+    pub async fn request_keyframe_of(&self, layer: Option<Layer>) {
         if self.kind == RtpCodecKind::Audio {
             return;
         }
+        let ssrc = match layer {
+            Some(l) => self.layers.lock().expect("layers").ssrc[usize::from(l)],
+            None => Some(self.media_ssrc),
+        };
+        let Some(media_ssrc) = ssrc else { return };
         {
             let mut last = self.last_pli.lock().expect("pli");
+            let last = &mut last[usize::from(layer.unwrap_or(0))];
             if last.is_some_and(|t| t.elapsed() < PLI_MIN_INTERVAL) {
                 return;
             }
@@ -193,7 +355,7 @@ impl UpTrack {
         }
         let pli = PictureLossIndication {
             sender_ssrc: 0,
-            media_ssrc: self.media_ssrc,
+            media_ssrc,
         };
         if let Err(e) = self.remote.write_rtcp(vec![Box::new(pli)]).await {
             tracing::debug!(track = %self.id, error = %e, "keyframe request failed");
@@ -205,7 +367,7 @@ impl UpTrack {
 pub struct DownTrack {
     pub sender: Arc<dyn RtpSender>,
     pub up: Arc<UpTrack>,
-    pub counters: Arc<Counters>,
+    pub sub: Arc<Subscription>,
 }
 
 impl DownTrack {
@@ -239,23 +401,24 @@ impl DownTrack {
         )));
         let sender = add(local.clone() as Arc<dyn TrackLocal>).await?;
         let (tx, rx) = mpsc::channel(DOWN_QUEUE);
-        let counters = Arc::new(Counters::default());
-        up.attach(subscriber, tx, counters.clone());
+        let sub = Arc::new(Subscription {
+            queue: tx,
+            counters: Counters::default(),
+            selector: Mutex::new(Selector::default()),
+            wanted: Quality::High.layer().into(),
+        });
+        up.attach(subscriber, sub.clone());
         tokio::spawn(write_loop(
             local.clone(),
             sender.clone(),
             up.codec.clone(),
             ssrc,
             rx,
-            counters.clone(),
+            sub.clone(),
             ready,
         ));
-        tokio::spawn(feedback_loop(local, up.clone()));
-        Ok(DownTrack {
-            sender,
-            up,
-            counters,
-        })
+        tokio::spawn(feedback_loop(local, up.clone(), sub.clone()));
+        Ok(DownTrack { sender, up, sub })
     }
 }
 
@@ -278,12 +441,14 @@ async fn negotiated_payload_type(sender: &Arc<dyn RtpSender>, codec: &RTCRtpCode
         .map(|c| c.payload_type)
 }
 
-/// Relays the subscriber's keyframe requests (PLI, FIR) to the publisher.
-async fn feedback_loop(local: Arc<TrackLocalStaticRTP>, up: Arc<UpTrack>) {
+/// Relays the subscriber's keyframe requests (PLI, FIR) to the publisher, for the layer
+/// the subscriber receives.
+async fn feedback_loop(local: Arc<TrackLocalStaticRTP>, up: Arc<UpTrack>, sub: Arc<Subscription>) {
     while let Some(event) = local.poll().await {
         if let TrackLocalEvent::OnRtcpPacket(_) = event {
             // Only keyframe requests are delivered to us (see `interceptors`).
-            up.request_keyframe().await;
+            let layer = sub.selector.lock().expect("selector").current();
+            up.request_keyframe_of(layer).await;
         }
     }
 }
@@ -294,7 +459,7 @@ async fn write_loop(
     codec: RTCRtpCodec,
     ssrc: u32,
     mut rx: mpsc::Receiver<Packet>,
-    counters: Arc<Counters>,
+    sub: Arc<Subscription>,
     ready: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut rewriter: Option<Rewriter> = None;
@@ -321,6 +486,6 @@ async fn write_loop(
         if local.write_rtp(packet).await.is_err() {
             break;
         }
-        counters.count(size);
+        sub.counters.count(size);
     }
 }

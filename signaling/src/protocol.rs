@@ -58,6 +58,12 @@ pub enum ClientMessage {
         kind: MediaKind,
         muted: bool,
     },
+    /// The size wanted of a subscribed simulcast video track (`low`, `medium`, `high`): the
+    /// server sends the largest layer up to it that the subscriber's bandwidth allows.
+    Layer {
+        track_id: String,
+        quality: tribuna_sfu::simulcast::Quality,
+    },
     /// The network changed: restart ICE on the subscribe connection (the browser
     /// restarts its publish connection itself with a new `publish_offer`).
     RestartIce,

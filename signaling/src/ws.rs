@@ -374,6 +374,12 @@ async fn handle(
             p.room().chat(p, text);
             Ok(None)
         }
+        ClientMessage::Layer { track_id, quality } => {
+            p.prefer(&track_id, quality)
+                .await
+                .map_err(|e| bad("unknown_track", e.to_string()))?;
+            Ok(None)
+        }
         ClientMessage::RestartIce => {
             p.restart_ice().await;
             Ok(None)
