@@ -453,6 +453,7 @@ impl Participant {
                             None => {
                                 let rid = remote.rid(ssrc).await;
                                 let l = rid.as_deref().and_then(simulcast::layer_of_rid);
+                                tracing::debug!(track = %reader.id(), ssrc, rid = ?rid, "a new RTP stream");
                                 layers.insert(ssrc, l);
                                 l
                             }

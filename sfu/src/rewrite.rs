@@ -83,6 +83,10 @@ pub(crate) fn strip_foreign_extensions(h: &mut rtc::rtp::header::Header) {
     h.extension = false;
     h.extensions.clear();
     h.extension_profile = 0;
+    // The parsed packet's padding too: left behind, it would miscount the size of the
+    // extensions our own interceptors add (transport-wide sequence numbers), and SRTP would
+    // refuse the packet.
+    h.extensions_padding = 0;
 }
 
 #[cfg(test)]
@@ -164,8 +168,16 @@ mod tests {
             id: 4,
             payload: bytes::Bytes::from_static(b"\x01"),
         });
+        p.header.extensions_padding = 1;
         strip_foreign_extensions(&mut p.header);
         r.rewrite(&mut p, 0);
         assert!(!p.header.extension && p.header.extensions.is_empty());
+        // An extension of ours added afterwards marshals to the size it announces.
+        p.header
+            .set_extension(3, bytes::Bytes::from_static(b"\x00\x01"))
+            .unwrap();
+        use rtc::shared::marshal::{Marshal, MarshalSize};
+        let mut buf = vec![0u8; p.marshal_size()];
+        assert_eq!(p.marshal_to(&mut buf).unwrap(), p.marshal_size());
     }
 }

@@ -7,25 +7,11 @@
 // scripts/e2e.sh runs it). The tests share one room and run in order.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { launch, newPage, pageProblems, PHONE, screenshot, uniqueEmail } from './browser';
-
-interface InboundStats {
-  video: { track: string | null; framesDecoded: number; packetsReceived: number }[];
-  audio: { track: string | null; packetsReceived: number; audioLevel: number | null }[];
-  publish: string | null;
-  subscribe: string | null;
-}
-
-declare global {
-  interface Window {
-    /** Installed by the call page in development rooms only. */
-    __tribunaCall?: { stats: () => Promise<InboundStats> };
-  }
-}
+import { launch, newPage, pageProblems, PHONE, screenshot } from './browser';
+import { cameraOf, join as joinRoom, person as signUp, stats } from './room';
 
 const run = `${Date.now() % 1_000_000}`;
 const room = `dev-e2e-${run}-${Math.floor(Math.random() * 1e6)}`;
-const password = 'uma senha longa o bastante';
 const names = { ana: `Ana Souza ${run}`, bruno: `Bruno Lima ${run}`, carla: `Carla Reis ${run}` };
 
 let browser: Browser;
@@ -37,49 +23,10 @@ let anaId = '';
 /** Bruno's signaling connection runs through the test, which can cut it like a network would. */
 let brunoSignaling: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
 
-/** A new person: a signed-in browser context of their own (signed up through the API). */
-async function person(name: string, viewport?: { width: number; height: number }): Promise<{ page: Page; id: string }> {
-  const { context, page } = await newPage(browser, viewport);
-  contexts.push(context);
-  const res = await context.request.post('/api/auth/register', {
-    data: { display_name: name, email: uniqueEmail('call'), password, role: 'CLIENT' },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  const body = (await res.json()) as { user: { id: string } };
-  return { page, id: body.user.id };
-}
-
-/** Opens the room, goes through the device check and joins. */
-async function join(page: Page, shot?: string): Promise<void> {
-  await page.goto(`/call/dev/${room}`);
-  await page.getByRole('heading', { level: 1, name: 'Sala de teste' }).waitFor();
-  await page.getByRole('heading', { name: 'Antes de entrar' }).waitFor();
-  // The device check: the room is open, the signaling WebSocket connects, the camera shows.
-  await page.getByText('Aberta.').waitFor();
-  await page.getByText(/Conectou em \d+ ms\./).waitFor();
-  await page.locator('.check-video video').waitFor();
-  await page.waitForFunction(() => (document.querySelector('.check-video video') as HTMLVideoElement | null)?.readyState! >= 2);
-  expect(await page.getByLabel('Câmera').locator('option').count()).toBeGreaterThan(0);
-  // The synthetic microphone beeps: the level meter moves.
-  await page.waitForFunction(() => Number(document.querySelector('[role=meter]')?.getAttribute('aria-valuenow')) > 0, undefined, { timeout: 5000 });
-  if (shot) await screenshot(page, shot);
-  await page.getByRole('button', { name: 'Entrar na chamada' }).click();
-  await page.getByText('Conectado', { exact: true }).waitFor();
-}
-
-async function stats(page: Page): Promise<InboundStats> {
-  return page.evaluate(async () => {
-    const hook = window.__tribunaCall;
-    if (!hook) throw new Error('no call on this page');
-    return hook.stats();
-  });
-}
-
 /** Frames decoded of `from`'s camera, and packets of their microphone, as `page` receives them. */
 async function receivedFrom(page: Page, from: string): Promise<{ frames: number; audioPackets: number }> {
-  const s = await stats(page);
-  const video = s.video.filter((v) => v.track?.startsWith(`${from}/`) && !v.track.includes('/screen-'));
-  const audio = s.audio.filter((a) => a.track?.startsWith(`${from}/`));
+  const video = await cameraOf(page, from);
+  const audio = (await stats(page)).audio.filter((a) => a.track?.startsWith(`${from}/`));
   return {
     frames: video.reduce((n, v) => Math.max(n, v.framesDecoded), 0),
     audioPackets: audio.reduce((n, a) => Math.max(n, a.packetsReceived), 0),
@@ -98,6 +45,9 @@ async function waitForMedia(page: Page, from: string, limitMs: number): Promise<
   }
   throw new Error(`no media from ${from} within ${limitMs} ms: ${JSON.stringify(last)}`);
 }
+
+const person = (name: string, viewport?: { width: number; height: number }) => signUp(browser, contexts, name, viewport);
+const join = (page: Page, shot?: string) => joinRoom(page, room, shot ? (p) => screenshot(p, shot) : undefined);
 
 function tile(page: Page, name: string) {
   return page.locator('figure.tile', { hasText: name });
@@ -237,7 +187,7 @@ test('mute shows on the other page, and a chat message reaches it', async () => 
   expect(pageProblems(bruno)).toEqual([]);
 });
 
-test('a screen share is published with a new offer and arrives as its own tile', async () => {
+test('a screen share starts on the transceiver made at join (no new offer) and arrives as its own tile', async () => {
   await ana.getByRole('button', { name: 'Compartilhar tela' }).click();
   await ana.getByRole('button', { name: 'Parar de compartilhar' }).waitFor();
   const screenTile = bruno.locator('figure.tile-screen', { hasText: `Tela de ${names.ana}` });

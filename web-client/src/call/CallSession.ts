@@ -23,6 +23,7 @@ import {
   joinMessage,
   resumableClose,
   muteMessage,
+  layerMessage,
   parseServerMessage,
   publishOfferMessage,
   subscribeAnswerMessage,
@@ -35,6 +36,7 @@ import {
 import { openMedia, type DeviceChoice } from './media';
 import { classify, readTotals, sampleBetween, type Quality, type QualitySample, type StatsEntry, type StatsTotals } from './quality';
 import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
+import { simulcastEncodings, wantedQuality, type LayerQuality, type QualityChoice } from './simulcast';
 import { NO_SPEAKER, nextSpeaker, type SpeakerState } from './speaker';
 
 /** How often we ping, and how long a silent socket is trusted. */
@@ -71,6 +73,8 @@ export interface MediaView {
   sample: QualitySample | null;
   /** A problem with our own media worth telling (screen share refused, publish rejected). */
   problem: 'screen_failed' | 'publish_failed' | null;
+  /** The size chosen for others' cameras by track id (absent: `auto`). */
+  qualityChoices: ReadonlyMap<string, QualityChoice>;
 }
 
 export interface CallSnapshot {
@@ -91,7 +95,7 @@ export interface CallSessionOptions {
 
 /** For the browser tests: the subscribe connection's inbound media. */
 export interface InboundStats {
-  video: { track: string | null; framesDecoded: number; packetsReceived: number }[];
+  video: { track: string | null; framesDecoded: number; packetsReceived: number; frameWidth: number | null }[];
   audio: { track: string | null; packetsReceived: number; audioLevel: number | null }[];
   publish: RTCPeerConnectionState | null;
   subscribe: RTCPeerConnectionState | null;
@@ -131,6 +135,7 @@ const emptyMedia = (): MediaView => ({
   quality: 'unknown',
   sample: null,
   problem: null,
+  qualityChoices: new Map(),
 });
 
 export class CallSession {
@@ -153,6 +158,8 @@ export class CallSession {
   private totals: StatsTotals | null = null;
   private speakerState: SpeakerState = NO_SPEAKER;
   private frames = new Map<string, { frames: number; changedAt: number }>();
+  /** Per remote camera: its tile's width (device pixels) and the size last asked of the server. */
+  private layerWishes = new Map<string, { width: number | null; sent: LayerQuality | null }>();
   private disposed = false;
 
   constructor(options: CallSessionOptions) {
@@ -374,7 +381,12 @@ export class CallSession {
       if (s.type !== 'inbound-rtp') return;
       const track = this.trackOf(conn, s);
       if (s.kind === 'video') {
-        out.video.push({ track, framesDecoded: Number(s.framesDecoded ?? 0), packetsReceived: Number(s.packetsReceived ?? 0) });
+        out.video.push({
+          track,
+          framesDecoded: Number(s.framesDecoded ?? 0),
+          packetsReceived: Number(s.packetsReceived ?? 0),
+          frameWidth: typeof s.frameWidth === 'number' ? s.frameWidth : null,
+        });
       } else if (s.kind === 'audio') {
         out.audio.push({ track, packetsReceived: Number(s.packetsReceived ?? 0), audioLevel: typeof s.audioLevel === 'number' ? s.audioLevel : null });
       }
@@ -454,6 +466,9 @@ export class CallSession {
         }
         conn.resumeBy = null;
         this.resendMutes();
+        // A new participant on the server knows none of our sizes: ask again as tracks arrive.
+        if (!m.resumed) for (const w of this.layerWishes.values()) w.sent = null;
+        this.sendLayers();
         break;
       case 'publish_answer':
         conn.answer?.resolve(m.sdp);
@@ -531,9 +546,16 @@ export class CallSession {
     const { camera, microphone, screen } = this.snapshot.media;
     const streams = [this.stream];
     if (microphone) publish.addTransceiver(microphone, { direction: 'sendonly', streams });
-    if (camera) publish.addTransceiver(camera, { direction: 'sendonly', streams });
-    if (screen) conn.screen = publish.addTransceiver(screen, { direction: 'sendonly', streams });
-    if (microphone || camera || screen) this.negotiatePublish(conn);
+    if (camera) {
+      const sendEncodings = simulcastEncodings(camera.getSettings().height, this.snapshot.call.legalMode);
+      publish.addTransceiver(camera, { direction: 'sendonly', streams, ...(sendEncodings ? { sendEncodings } : {}) });
+    }
+    // The screen's transceiver is made now and sends nothing until a share, which then needs
+    // no new offer: a renegotiated publish connection would lose the camera's simulcast
+    // layers on the server (webrtc-rs 0.21 forgets the SSRCs it learned from their RIDs, and
+    // Chromium no longer sends the RIDs).
+    conn.screen = publish.addTransceiver(screen ?? 'video', { direction: 'sendonly', streams });
+    this.negotiatePublish(conn);
   }
 
   /** A new offer on the publish connection (the first, or after adding the screen). */
@@ -612,6 +634,39 @@ export class CallSession {
     const before = this.snapshot.media.remote;
     const same = before.size === remote.size && [...remote].every(([k, v]) => before.get(k) === v);
     if (!same) this.setMedia({ remote });
+    this.sendLayers();
+  }
+
+  // --- simulcast: the size we want of each camera ----------------------------------------------
+
+  /** The viewer chose a size for one camera (`auto`: the tile's size). */
+  setVideoQuality(trackId: string, choice: QualityChoice): void {
+    const choices = new Map(this.snapshot.media.qualityChoices);
+    if (choice === 'auto') choices.delete(trackId);
+    else choices.set(trackId, choice);
+    this.setMedia({ qualityChoices: choices });
+    this.sendLayers();
+  }
+
+  /** A camera's tile was laid out `pixels` wide (device pixels). */
+  reportTileWidth(trackId: string, pixels: number): void {
+    const wish = this.layerWishes.get(trackId) ?? { width: null, sent: null };
+    wish.width = Math.round(pixels);
+    this.layerWishes.set(trackId, wish);
+    this.sendLayers();
+  }
+
+  /** Tells the server the size wanted of each camera we receive, when it changed. */
+  private sendLayers(): void {
+    const { remote, qualityChoices } = this.snapshot.media;
+    if (this.snapshot.call.phase.kind !== 'joined') return;
+    for (const [trackId, track] of remote) {
+      if (track.kind !== 'video') continue;
+      const wish = this.layerWishes.get(trackId) ?? { width: null, sent: null };
+      this.layerWishes.set(trackId, wish);
+      const quality = wantedQuality(qualityChoices.get(trackId) ?? 'auto', wish.width);
+      if (quality !== wish.sent && this.send(layerMessage(trackId, quality))) wish.sent = quality;
+    }
   }
 
   private trackOf(conn: Connection, s: StatsEntry): string | null {

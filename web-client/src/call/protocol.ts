@@ -1,6 +1,8 @@
 // The signaling protocol, version 1 (docs/signaling.md): the messages a browser sends, the
 // ones it receives, and how to build and read them. No I/O here.
 
+import type { LayerQuality } from './simulcast';
+
 export const PROTOCOL_VERSION = 1;
 /** A chat message is 1 to 2000 characters (after trimming), as the server checks. */
 export const CHAT_MAX = 2000;
@@ -35,6 +37,7 @@ export type ClientMessage =
   | { type: 'subscribe_answer'; sdp: string }
   | { type: 'candidate'; target: Target; candidate: CandidateJson }
   | { type: 'mute'; kind: MediaKind; muted: boolean }
+  | { type: 'layer'; track_id: string; quality: LayerQuality }
   | { type: 'chat'; text: string }
   | { type: 'consent'; given: boolean }
   | { type: 'mark'; label?: string }
@@ -114,6 +117,11 @@ export function candidateMessage(target: Target, candidate: CandidateJson | null
 
 export function muteMessage(kind: MediaKind, muted: boolean): ClientMessage {
   return { type: 'mute', kind, muted };
+}
+
+/** The size wanted of a subscribed simulcast video track. */
+export function layerMessage(trackId: string, quality: LayerQuality): ClientMessage {
+  return { type: 'layer', track_id: trackId, quality };
 }
 
 /** The text as the server will take it, or null when it would refuse it (empty or too long). */

@@ -83,6 +83,11 @@ export const callEn: Record<keyof typeof callPtBR, string> = {
   'call.speaking': 'speaking',
   'call.micOff': 'Microphone off',
   'call.cameraOff': 'Camera off',
+  'call.quality.label': 'Video size of {name}',
+  'call.quality.auto': 'Automatic',
+  'call.quality.low': 'Low',
+  'call.quality.medium': 'Medium',
+  'call.quality.high': 'High',
 
   'call.controls': 'Call controls',
   'call.mute': 'Mute microphone',

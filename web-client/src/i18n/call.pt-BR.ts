@@ -82,6 +82,11 @@ export const callPtBR = {
   'call.speaking': 'falando',
   'call.micOff': 'Microfone desligado',
   'call.cameraOff': 'Câmera desligada',
+  'call.quality.label': 'Tamanho do vídeo de {name}',
+  'call.quality.auto': 'Automático',
+  'call.quality.low': 'Baixo',
+  'call.quality.medium': 'Médio',
+  'call.quality.high': 'Alto',
 
   'call.controls': 'Controles da chamada',
   'call.mute': 'Desligar microfone',

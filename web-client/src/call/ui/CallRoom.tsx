@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -85,6 +85,11 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
   const unread = Math.max(0, othersMessages - seen.current);
   const connected = phase.kind === 'joined';
   const titleRef = useRef<HTMLHeadingElement>(null);
+  // Stable handlers: each tile's size observer is set up once.
+  const sizes = useMemo(
+    () => ({ onChoose: session.setVideoQuality.bind(session), onWidth: session.reportTileWidth.bind(session) }),
+    [session],
+  );
 
   // Joining unmounted the button that had the focus: start from the page's title.
   useEffect(() => {
@@ -148,7 +153,7 @@ export function CallRoom({ session, title, selfName, backTo, backLabel }: Props)
         </div>
       </div>
       <main className="call-main" id="main" tabIndex={-1}>
-        <VideoGrid snapshot={snapshot} selfName={selfName} />
+        <VideoGrid snapshot={snapshot} selfName={selfName} sizes={sizes} />
         {chatOpen && <ChatPanel lines={call.chat} connected={connected} onSend={(text) => session.sendChat(text)} onClose={closeChat} />}
       </main>
       <RoomAudio snapshot={snapshot} />
