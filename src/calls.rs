@@ -35,6 +35,19 @@ impl LiveCalls for Calls {
                 let sent: u64 = p.subscribed.iter().map(|t| t.packets).sum();
                 metrics::gauge!("sfu_participant_packets_received", &labels).set(received as f64);
                 metrics::gauge!("sfu_participant_packets_sent", &labels).set(sent as f64);
+                if let Some(estimate) = p.bandwidth_estimate_kbps {
+                    metrics::gauge!("sfu_participant_bandwidth_estimate_kbps", &labels)
+                        .set(estimate);
+                }
+                for t in p.subscribed.iter().filter(|t| t.layer.is_some()) {
+                    let labels = [
+                        ("room", room.room.clone()),
+                        ("identity", p.identity.clone()),
+                        ("track", t.track_id.clone()),
+                    ];
+                    metrics::gauge!("sfu_subscription_layer", &labels)
+                        .set(f64::from(t.layer.unwrap_or_default()));
+                }
             }
         }
         serde_json::to_value(&rooms).unwrap_or_default()

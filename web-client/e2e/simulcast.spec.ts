@@ -5,12 +5,15 @@
 // Needs the server with development rooms on (as scripts/e2e.sh runs it).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, pageProblems, screenshot } from './browser';
+import { launch, newPage, pageProblems, screenshot } from './browser';
 import { cameraOf, join, person } from './room';
 
 const run = `${Date.now() % 1_000_000}`;
 const room = `dev-simulcast-${run}-${Math.floor(Math.random() * 1e6)}`;
 const names = { ana: `Ana Prado ${run}`, bruno: `Bruno Dias ${run}`, carla: `Carla Nunes ${run}` };
+
+const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
+const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -66,6 +69,34 @@ test('a subscriber asking for the low layer decodes a smaller picture than one a
   const second = await widthsUntil({ bruno: bruno.page, carla: carla.page }, ana.id, (b, c) => b > c && c <= 400);
   expect(second.bruno).toBeGreaterThan(second.carla);
   expect(second.carla).toBeLessThanOrEqual(first.bruno);
+
+  // An admin sees which layer each one gets, on the calls page and in /metrics.
+  if (ADMIN_EMAIL && ADMIN_PASSWORD) {
+    const { context, page } = await newPage(browser);
+    contexts.push(context);
+    await page.goto('/admin/calls');
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
+    await page.getByLabel('Senha').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.waitForURL((u) => u.pathname === '/admin/calls');
+    const section = page.getByRole('region', { name: `Sala ${room}` }).first();
+    await section.locator('tr', { hasText: bruno.id }).getByTestId('layers').waitFor();
+    await screenshot(page, 'admin-calls-simulcast');
+    const rooms = (await (await page.request.get('/api/admin/calls')).json()) as {
+      room: string;
+      participants: { identity: string; subscribed: { track_id: string; layer: number | null }[] }[];
+    }[];
+    const layerOf = (who: string) =>
+      rooms
+        .find((r) => r.room === room)
+        ?.participants.find((p) => p.identity === who)
+        ?.subscribed.find((t) => t.track_id.startsWith(`${ana.id}/`) && t.layer !== null)?.layer;
+    expect(layerOf(bruno.id)).toBe(2);
+    expect(layerOf(carla.id)).toBe(0);
+    const metrics = await (await page.request.get('/metrics')).text();
+    expect(metrics).toMatch(new RegExp(`sfu_subscription_layer\\{[^}]*identity="${carla.id}"[^}]*track="${ana.id}/[^"]+"[^}]*\\} 0`));
+  }
 
   console.info(`decoded widths: low ${first.bruno} / high ${first.carla}; after the swap: high ${second.bruno} / low ${second.carla}`);
   for (const p of [ana, bruno, carla]) expect(pageProblems(p.page)).toEqual([]);

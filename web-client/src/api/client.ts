@@ -604,6 +604,8 @@ export interface LiveRoom {
     subscribed: LiveTrack[];
     bitrate_in_kbps: number;
     bitrate_out_kbps: number;
+    /** The bandwidth estimate towards the participant (null before any feedback). */
+    bandwidth_estimate_kbps: number | null;
     publish_link: LiveLink;
     subscribe_link: LiveLink;
   }[];
@@ -615,6 +617,8 @@ export interface LiveTrack {
   packets: number;
   bytes: number;
   queue_drops: number;
+  /** Simulcast: the layer forwarded (subscribed) or the largest sent (published); null for one encoding. */
+  layer: number | null;
 }
 
 export interface LiveLink {

@@ -279,6 +279,8 @@ export const opsEn: Record<keyof typeof opsPtBR, string> = {
   'calls.col.lost': 'Lost',
   'calls.col.jitter': 'Jitter',
   'calls.col.rtt': 'RTT',
+  'calls.col.estimate': 'Estimated bandwidth',
+  'calls.col.layers': 'Layers received',
   'calls.kbps': '{n} kbit/s',
   'calls.ms': '{n} ms',
   'recordings.lead': 'Legal Mode consultations and their recording state.',

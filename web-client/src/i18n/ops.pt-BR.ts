@@ -277,6 +277,8 @@ export const opsPtBR = {
   'calls.col.lost': 'Perdidos',
   'calls.col.jitter': 'Jitter',
   'calls.col.rtt': 'RTT',
+  'calls.col.estimate': 'Banda estimada',
+  'calls.col.layers': 'Camadas recebidas',
   'calls.kbps': '{n} kbit/s',
   'calls.ms': '{n} ms',
   'recordings.lead': 'Consultas em Modo Jurídico e a situação da gravação.',

@@ -9,6 +9,12 @@ import { LoadError } from '../../ui/LoadError';
 const REFRESH_MS = 5000;
 
 const packets = (tracks: LiveTrack[]) => tracks.reduce((n, t) => n + t.packets, 0);
+/** The simulcast layers a participant receives (0 smallest, 2 largest), or a dash. */
+const layers = (tracks: LiveTrack[]) =>
+  tracks
+    .filter((t) => t.layer != null)
+    .map((t) => t.layer)
+    .join(', ') || '—';
 
 /** "Chamadas": calls in progress, per room and participant, from the SFU's statistics. */
 export function CallsPage() {
@@ -44,6 +50,8 @@ export function CallsPage() {
                   <th scope="col">{t('calls.col.lost')}</th>
                   <th scope="col">{t('calls.col.jitter')}</th>
                   <th scope="col">{t('calls.col.rtt')}</th>
+                  <th scope="col">{t('calls.col.estimate')}</th>
+                  <th scope="col">{t('calls.col.layers')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -60,6 +68,10 @@ export function CallsPage() {
                     <td>{lost(p.publish_link, p.subscribe_link)}</td>
                     <td className="nowrap">{ms(Math.max(p.publish_link.jitter_ms, p.subscribe_link.jitter_ms))}</td>
                     <td className="nowrap">{ms(p.subscribe_link.rtt_ms ?? p.publish_link.rtt_ms)}</td>
+                    <td className="nowrap">{p.bandwidth_estimate_kbps == null ? '—' : kbps(p.bandwidth_estimate_kbps)}</td>
+                    <td className="nowrap" data-testid="layers">
+                      {layers(p.subscribed)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
