@@ -2,7 +2,7 @@
 // ADMIN_EMAIL=E ADMIN_PASSWORD=P BASE_URL=... npm run e2e. Skipped without them.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { BASE_URL, launch, newPage, pageProblems, screenshot, uniqueEmail } from './browser';
+import { BASE_URL, launch, newPage, pageProblems, screenshot, signInAt, uniqueEmail } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
@@ -30,13 +30,7 @@ test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)('an admin suspends and restores a u
 
   const { context, page } = await newPage(browser);
   try {
-    await page.goto('/admin/users');
-    await page.waitForURL((u) => u.pathname === '/login');
-    await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
-    await page.getByLabel('Senha').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    // Back to where the guard stopped us.
-    await page.waitForURL((u) => u.pathname === '/admin/users');
+    await signInAt(page, '/admin/users', ADMIN_EMAIL, ADMIN_PASSWORD);
     const sidebar = page.getByRole('navigation', { name: 'Navegação principal' });
     for (const item of ['Usuários', 'Verificação de advogados', 'Avaliações', 'Suporte', 'Repasses', 'Auditoria', 'Gravações']) {
       await sidebar.getByRole('link', { name: new RegExp(item) }).waitFor();

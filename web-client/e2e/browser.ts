@@ -91,6 +91,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
 }
 
+/** Opens `path` (with its query, if any) signed out, signs in on the login page it is sent
+ *  to, and waits to be back at `path` (where the guard stopped us). */
+export async function signInAt(page: Page, path: string, email: string, password: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  const back = new URL(path, 'http://tribuna.invalid').pathname;
+  await page.waitForURL((u) => u.pathname === back);
+}
+
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 }

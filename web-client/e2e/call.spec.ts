@@ -7,7 +7,7 @@
 // scripts/e2e.sh runs it). The tests share one room and run in order.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { launch, newPage, pageProblems, PHONE, screenshot } from './browser';
+import { launch, newPage, pageProblems, PHONE, screenshot, signInAt } from './browser';
 import { cameraOf, join as joinRoom, person as signUp, stats } from './room';
 
 const run = `${Date.now() % 1_000_000}`;
@@ -98,12 +98,7 @@ const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
 test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)('an admin sees the call live: both participants, their packets rising', async () => {
   const { context, page } = await newPage(browser);
   contexts.push(context);
-  await page.goto('/admin/calls');
-  await page.waitForURL((u) => u.pathname === '/login');
-  await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
-  await page.getByLabel('Senha').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL((u) => u.pathname === '/admin/calls');
+  await signInAt(page, '/admin/calls', ADMIN_EMAIL, ADMIN_PASSWORD);
   const section = page.getByRole('region', { name: `Sala ${room}` }).first();
   await section.waitFor();
   const row = (id: string) => section.locator('tr', { hasText: id });

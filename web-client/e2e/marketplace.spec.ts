@@ -7,7 +7,7 @@
 // The tests share one journey and run in order.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newPage, pageProblems, PHONE, screenshot, uniqueEmail } from './browser';
+import { launch, newPage, pageProblems, PHONE, screenshot, signInAt, uniqueEmail } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
@@ -120,12 +120,7 @@ test.skipIf(skip)('a lawyer signs up, fills the OAB profile and the weekly avail
 
 test.skipIf(skip)('an admin verifies the lawyer in the verification queue', async () => {
   const { page: admin } = await open();
-  await admin.goto('/admin/lawyers');
-  await admin.waitForURL((u) => u.pathname === '/login');
-  await admin.getByLabel('E-mail').fill(ADMIN_EMAIL);
-  await admin.getByLabel('Senha').fill(ADMIN_PASSWORD);
-  await admin.getByRole('button', { name: 'Entrar' }).click();
-  await admin.waitForURL((u) => u.pathname === '/admin/lawyers');
+  await signInAt(admin, '/admin/lawyers', ADMIN_EMAIL, ADMIN_PASSWORD);
 
   const card = admin.getByRole('article', { name: lawyerName });
   await card.waitFor();

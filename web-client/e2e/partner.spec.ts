@@ -3,7 +3,7 @@
 // the referred client; an admin finds the invite's creation in the audit log (with an admin).
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { counter, pageProblems, PHONE, screenshot, uniqueEmail, useBrowser } from './browser';
+import { counter, pageProblems, PHONE, screenshot, signInAt, uniqueEmail, useBrowser } from './browser';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
@@ -135,12 +135,7 @@ test('on a phone the invites and the report fit the screen', async () => {
 test.skipIf(!ADMIN_EMAIL || !ADMIN_PASSWORD)("an admin finds the invite's creation in the audit log", async () => {
   expect(inviteId).not.toBe('');
   const admin = await open();
-  await admin.goto(`/admin/audit?action=invite.created&actor_id=${partnerId}`);
-  await admin.waitForURL((u) => u.pathname === '/login');
-  await admin.getByLabel('E-mail').fill(ADMIN_EMAIL);
-  await admin.getByLabel('Senha').fill(ADMIN_PASSWORD);
-  await admin.getByRole('button', { name: 'Entrar' }).click();
-  await admin.waitForURL((u) => u.pathname === '/admin/audit');
+  await signInAt(admin, `/admin/audit?action=invite.created&actor_id=${partnerId}`, ADMIN_EMAIL, ADMIN_PASSWORD);
   const table = admin.getByRole('table');
   await table.getByText('invite.created').waitFor();
   expect(await table.getByRole('row').count()).toBe(2); // header and the one entry

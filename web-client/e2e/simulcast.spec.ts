@@ -5,7 +5,7 @@
 // Needs the server with development rooms on (as scripts/e2e.sh runs it).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newPage, pageProblems, screenshot } from './browser';
+import { launch, newPage, pageProblems, screenshot, signInAt } from './browser';
 import { cameraOf, join, person } from './room';
 
 const run = `${Date.now() % 1_000_000}`;
@@ -74,12 +74,7 @@ test('a subscriber asking for the low layer decodes a smaller picture than one a
   if (ADMIN_EMAIL && ADMIN_PASSWORD) {
     const { context, page } = await newPage(browser);
     contexts.push(context);
-    await page.goto('/admin/calls');
-    await page.waitForURL((u) => u.pathname === '/login');
-    await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
-    await page.getByLabel('Senha').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.waitForURL((u) => u.pathname === '/admin/calls');
+    await signInAt(page, '/admin/calls', ADMIN_EMAIL, ADMIN_PASSWORD);
     const section = page.getByRole('region', { name: `Sala ${room}` }).first();
     await section.locator('tr', { hasText: bruno.id }).getByTestId('layers').waitFor();
     await screenshot(page, 'admin-calls-simulcast');
