@@ -78,17 +78,22 @@ test('a subscriber asking for the low layer decodes a smaller picture than one a
     const section = page.getByRole('region', { name: `Sala ${room}` }).first();
     await section.locator('tr', { hasText: bruno.id }).getByTestId('layers').waitFor();
     await screenshot(page, 'admin-calls-simulcast');
-    const rooms = (await (await page.request.get('/api/admin/calls')).json()) as {
-      room: string;
-      participants: { identity: string; subscribed: { track_id: string; layer: number | null }[] }[];
-    }[];
-    const layerOf = (who: string) =>
-      rooms
-        .find((r) => r.room === room)
-        ?.participants.find((p) => p.identity === who)
-        ?.subscribed.find((t) => t.track_id.startsWith(`${ana.id}/`) && t.layer !== null)?.layer;
-    expect(layerOf(bruno.id)).toBe(2);
-    expect(layerOf(carla.id)).toBe(0);
+    // Carla asked for low: layer 0. Bruno asked for high: above hers — 2, or 1 while his
+    // estimate or Ana's sending (CPU, bandwidth) holds the top layer back, as it may under load.
+    const layers = async () => {
+      const rooms = (await (await page.request.get('/api/admin/calls')).json()) as {
+        room: string;
+        participants: { identity: string; subscribed: { track_id: string; layer: number | null }[] }[];
+      }[];
+      const layerOf = (who: string) =>
+        rooms
+          .find((r) => r.room === room)
+          ?.participants.find((p) => p.identity === who)
+          ?.subscribed.find((t) => t.track_id.startsWith(`${ana.id}/`) && t.layer !== null)?.layer ?? null;
+      const [b, c] = [layerOf(bruno.id), layerOf(carla.id)];
+      return { carla: c, brunoAbove: b !== null && c !== null && b > c };
+    };
+    await expect.poll(layers, { timeout: 15_000, interval: 500 }).toEqual({ carla: 0, brunoAbove: true });
     const metrics = await (await page.request.get('/metrics')).text();
     expect(metrics).toMatch(new RegExp(`sfu_subscription_layer\\{[^}]*identity="${carla.id}"[^}]*track="${ana.id}/[^"]+"[^}]*\\} 0`));
   }
