@@ -47,16 +47,10 @@ impl Bundle {
     /// entry links to the previous one.
     pub fn add(&mut self, closed: &ClosedSegment) -> std::io::Result<&Segment> {
         let content = std::fs::read(&closed.path)?;
-        let file = closed.bundle_name(self.chain.segments.len());
-        std::fs::write(self.dir.join(proof::SEGMENTS).join(&file), &content)?;
-        Ok(self.chain.push(
-            self.series,
-            &closed.participant,
-            &file,
-            &content,
-            closed.start,
-            closed.end,
-        ))
+        let entry = closed.chain_entry(&self.chain, self.series, &content);
+        std::fs::write(self.dir.join(proof::SEGMENTS).join(&entry.file), &content)?;
+        self.chain.segments.push(entry);
+        Ok(self.chain.segments.last().expect("just pushed"))
     }
 
     /// Writes the signed manifest and its RFC 3161 timestamp (`timestamp` turns the

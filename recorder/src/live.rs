@@ -89,16 +89,8 @@ impl Sealer {
     /// its chain entry (to be recorded durably by the caller).
     pub async fn segment(&mut self, closed: &ClosedSegment) -> Result<Segment, LiveError> {
         let content = tokio::fs::read(&closed.path).await?;
-        let file = closed.bundle_name(self.chain.segments.len());
-        let entry = self.chain.next(
-            self.series,
-            &closed.participant,
-            &file,
-            &content,
-            closed.start,
-            closed.end,
-        );
-        self.put(&format!("{}/{file}", proof::SEGMENTS), content)
+        let entry = closed.chain_entry(&self.chain, self.series, &content);
+        self.put(&format!("{}/{}", proof::SEGMENTS, entry.file), content)
             .await?;
         // Only once it is sealed and durably spooled does it join the chain.
         self.chain.segments.push(entry.clone());

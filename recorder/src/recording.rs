@@ -39,6 +39,25 @@ impl ClosedSegment {
             .unwrap_or("webm");
         crate::proof::segment_file(position, &self.participant, self.index, ext)
     }
+
+    /// Its entry as the next link of `chain` in `series` (named for that position), for the
+    /// file's `content`; not added.
+    pub fn chain_entry(
+        &self,
+        chain: &crate::proof::Chain,
+        series: u32,
+        content: &[u8],
+    ) -> crate::proof::Segment {
+        let file = self.bundle_name(chain.segments.len());
+        chain.next(
+            series,
+            &self.participant,
+            &file,
+            content,
+            self.start,
+            self.end,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
