@@ -19,7 +19,7 @@ use crate::ports::PortLease;
 use crate::room::{ParticipantInfo, Room};
 use crate::simulcast;
 use crate::stats::{self, ParticipantStats, TrackStats};
-use crate::tracks::{DownTrack, Subscription, UpTrack};
+use crate::tracks::{DownTrack, UpTrack};
 use crate::{media, LeaveReason, Sfu, SfuError, SfuEvent};
 
 /// Which of a participant's two connections a message is about.
@@ -568,7 +568,7 @@ impl Participant {
                     let (packets, bytes, queue_drops) = d.sub.counters.read();
                     TrackStats {
                         track_id: d.up.id().to_owned(),
-                        kind: d.up.stats().kind,
+                        kind: d.up.kind().to_owned(),
                         packets,
                         bytes,
                         queue_drops,
@@ -609,15 +609,14 @@ impl Participant {
         track_id: &str,
         quality: simulcast::Quality,
     ) -> Result<(), SfuError> {
-        let down = {
-            let downs = self.down_tracks.lock().expect("down tracks");
-            let d = downs
-                .get(track_id)
-                .ok_or_else(|| SfuError::UnknownTrack(track_id.to_owned()))?;
-            (d.up.clone(), d.sub.clone())
-        };
-        down.1.set_wanted(quality);
-        self.steer_one(&down.0, &down.1).await;
+        self.down_tracks
+            .lock()
+            .expect("down tracks")
+            .get(track_id)
+            .ok_or_else(|| SfuError::UnknownTrack(track_id.to_owned()))?
+            .sub
+            .set_wanted(quality);
+        self.steer().await;
         Ok(())
     }
 
@@ -632,23 +631,10 @@ impl Participant {
             .filter(|d| d.up.is_simulcast())
             .map(|d| (d.up.clone(), d.sub.clone()))
             .collect();
+        let budget = self.estimate_bps().map(|e| e / downs.len().max(1) as f64);
         for (up, sub) in &downs {
-            let budget = self.estimate_bps().map(|e| e / downs.len() as f64);
             up.steer(sub, budget).await;
         }
-    }
-
-    async fn steer_one(&self, up: &Arc<UpTrack>, sub: &Arc<Subscription>) {
-        let shared = self
-            .down_tracks
-            .lock()
-            .expect("down tracks")
-            .values()
-            .filter(|d| d.up.is_simulcast())
-            .count()
-            .max(1);
-        up.steer(sub, self.estimate_bps().map(|e| e / shared as f64))
-            .await;
     }
 
     /// Mute or unmute: tells the others (the browser stops sending media itself).

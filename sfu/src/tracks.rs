@@ -76,6 +76,11 @@ impl LayerBook {
         self.last_packet[l] = Some(now);
     }
 
+    /// Whether any layer has been seen (a single encoding has none).
+    fn is_simulcast(&self) -> bool {
+        self.ssrc.iter().any(Option::is_some)
+    }
+
     fn sent(&self, layer: usize, now: Instant) -> bool {
         self.last_packet[layer].is_some_and(|t| now.duration_since(t) < LAYER_SILENT_AFTER)
     }
@@ -121,7 +126,6 @@ pub struct UpTrack {
     last_pli: Mutex<[Option<Instant>; LAYERS]>,
     /// Simulcast layers as their packets arrive; empty for a single encoding.
     layers: Mutex<LayerBook>,
-    simulcast: std::sync::atomic::AtomicBool,
     /// The room's recorder tap, while Legal Mode records, and the one simulcast layer it
     /// records (the largest sent when its first packet came).
     tap: Mutex<Option<(TapSender, Option<Layer>)>>,
@@ -148,7 +152,6 @@ impl UpTrack {
             subscribers: Mutex::new(Vec::new()),
             last_pli: Mutex::new([None; LAYERS]),
             layers: Mutex::new(LayerBook::default()),
-            simulcast: Default::default(),
             tap: Mutex::new(None),
             counters: Counters::default(),
         })
@@ -156,6 +159,10 @@ impl UpTrack {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    pub fn kind(&self) -> &'static str {
+        kind_name(self.kind)
     }
 
     pub fn info(&self) -> TrackInfo {
@@ -168,7 +175,7 @@ impl UpTrack {
 
     /// Whether the publisher sends this track in simulcast layers.
     pub fn is_simulcast(&self) -> bool {
-        self.simulcast.load(std::sync::atomic::Ordering::Relaxed)
+        self.layers.lock().expect("layers").is_simulcast()
     }
 
     /// Each simulcast layer's bitrate (bits/s), `None` for a layer not being sent.
@@ -183,8 +190,6 @@ impl UpTrack {
         let now = Instant::now();
         self.counters.count(packet.payload.len());
         if let Some(l) = layer {
-            self.simulcast
-                .store(true, std::sync::atomic::Ordering::Relaxed);
             self.layers.lock().expect("layers").note(
                 l,
                 packet.header.ssrc,
@@ -281,7 +286,7 @@ impl UpTrack {
             let layers = self.layers.lock().expect("layers");
             let of_recorded = match pinned {
                 Some(l) => layers.ssrc[usize::from(*l)] == Some(ssrc),
-                None => !self.is_simulcast(),
+                None => !layers.is_simulcast(),
             };
             if !of_recorded {
                 return;
