@@ -244,9 +244,14 @@ impl UpTrack {
     /// of its bandwidth estimate), asking the publisher for that layer's keyframe when it
     /// changes. Returns the layer chosen.
     pub async fn steer(&self, sub: &Subscription, budget_bps: Option<f64>) -> Option<Layer> {
-        let target = simulcast::choose(&self.layer_rates(), sub.wanted(), budget_bps)?;
-        let switching = sub.selector.lock().expect("selector").set_target(target);
+        let rates = self.layer_rates();
+        let target = simulcast::choose(&rates, sub.wanted(), budget_bps)?;
+        let (switching, current) = {
+            let mut selector = sub.selector.lock().expect("selector");
+            (selector.set_target(target), selector.current())
+        };
         if switching {
+            tracing::debug!(track = %self.id, ?current, target, ?rates, ?budget_bps, "simulcast layer switch pending");
             self.request_keyframe_of(Some(target)).await;
         }
         Some(target)

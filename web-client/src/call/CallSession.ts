@@ -52,6 +52,9 @@ const LEAVE_GRACE_MS = 1000;
 /** How long a lost connection's peer connections are kept for a resume (the server keeps
  *  the participant for 20 s by default). */
 const RESUME_WINDOW_MS = 15_000;
+/** A tile's new size is asked for once the layout has settled this long: while people come
+ *  and go the tiles resize several times, and every layer switch costs the sender a keyframe. */
+const TILE_SETTLE_MS = 700;
 
 const RTC_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 
@@ -160,6 +163,7 @@ export class CallSession {
   private frames = new Map<string, { frames: number; changedAt: number }>();
   /** Per remote camera: its tile's width (device pixels) and the size last asked of the server. */
   private layerWishes = new Map<string, { width: number | null; sent: LayerQuality | null }>();
+  private tileTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
   constructor(options: CallSessionOptions) {
@@ -301,6 +305,7 @@ export class CallSession {
     if (isConnecting(this.snapshot.call.phase) || this.snapshot.call.phase.kind === 'waiting') this.leave();
     this.disposed = true;
     this.clearTimer();
+    if (this.tileTimer !== null) clearTimeout(this.tileTimer);
     this.stopTimers();
     this.dropConnection();
     this.discardSuspended();
@@ -653,7 +658,11 @@ export class CallSession {
     const wish = this.layerWishes.get(trackId) ?? { width: null, sent: null };
     wish.width = Math.round(pixels);
     this.layerWishes.set(trackId, wish);
-    this.sendLayers();
+    if (this.tileTimer !== null) clearTimeout(this.tileTimer);
+    this.tileTimer = setTimeout(() => {
+      this.tileTimer = null;
+      this.sendLayers();
+    }, TILE_SETTLE_MS);
   }
 
   /** Tells the server the size wanted of each camera we receive, when it changed. */
