@@ -19,7 +19,8 @@ use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication
 use rtc::rtp::header::Header;
 use rtc::rtp::packet::Packet;
 use rtc::rtp_transceiver::rtp_sender::{
-    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpHeaderExtensionCapability,
+    RtpCodecKind,
 };
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
@@ -37,6 +38,9 @@ type WsSink = futures::stream::SplitSink<
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
     Message,
 >;
+
+/// A published track: its payload type, SSRC, name and audio-level extension id.
+type PublishedTrack = (Arc<TrackLocalStaticRTP>, u8, u32, &'static str, Option<u8>);
 
 /// Payloads received, by the sender's track id (`identity/track`).
 pub type Received = Arc<Mutex<HashMap<String, Vec<Bytes>>>>;
@@ -88,6 +92,15 @@ async fn peer(
 ) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().unwrap();
+    engine
+        .register_header_extension(
+            RTCRtpHeaderExtensionCapability {
+                uri: rtc::sdp::extmap::AUDIO_LEVEL_URI.to_owned(),
+            },
+            RtpCodecKind::Audio,
+            None,
+        )
+        .unwrap();
     // Like a browser, the test peer acts on keyframe requests: it needs them delivered.
     let registry = register_default_interceptors(Registry::new(), &mut engine)
         .unwrap()
@@ -222,6 +235,8 @@ pub struct TestPeer {
     inbox_tx: mpsc::UnboundedSender<Value>,
     /// The ICE ufrag of every subscribe offer received, in order.
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
+    /// The audio level (−dBov, 127 silence) the microphone's packets carry (`speak`).
+    voice: Arc<std::sync::atomic::AtomicU8>,
 }
 
 /// A refused connection: the error frame's code and the close code.
@@ -301,6 +316,7 @@ impl TestPeer {
                 reader,
                 inbox_tx,
                 offer_ufrags,
+                voice: Arc::new(std::sync::atomic::AtomicU8::new(127)),
             },
             first,
         ))
@@ -392,22 +408,30 @@ impl TestPeer {
     /// Like `publish`, with video payloads padded to `video_bytes` (for a set bitrate:
     /// 50 packets a second, so 1250 bytes is 500 kbit/s).
     pub async fn publish_padded(&mut self, video_bytes: usize) {
-        for (track, pt, ssrc, name) in self.negotiate_publish().await {
+        for (track, pt, ssrc, name, level_id) in self.negotiate_publish().await {
             let who = self.identity.clone();
+            let voice = self.voice.clone();
             self.senders.push(tokio::spawn(async move {
                 let mut interval = tokio::time::interval(Duration::from_millis(20));
                 for n in 0u32.. {
                     interval.tick().await;
+                    let mut header = Header {
+                        version: 2,
+                        payload_type: pt,
+                        ssrc,
+                        sequence_number: n as u16,
+                        timestamp: n * 960,
+                        marker: true,
+                        ..Default::default()
+                    };
+                    if let Some(id) = level_id {
+                        let level = voice.load(std::sync::atomic::Ordering::Relaxed);
+                        header.extension = true;
+                        header.extension_profile = 0xBEDE;
+                        header.set_extension(id, Bytes::from(vec![level])).unwrap();
+                    }
                     let packet = Packet {
-                        header: Header {
-                            version: 2,
-                            payload_type: pt,
-                            ssrc,
-                            sequence_number: n as u16,
-                            timestamp: n * 960,
-                            marker: true,
-                            ..Default::default()
-                        },
+                        header,
                         payload: {
                             let mut p = format!("{who}:{name}:{n}");
                             if name == "camera" && video_bytes > p.len() + 1 {
@@ -428,7 +452,7 @@ impl TestPeer {
     /// Publishes real media: `clip`'s VP8 frames at 30 frames a second (looped, timestamps
     /// running on) and 20 ms Opus frames (`crate::media::OPUS_SILENCE`), until the peer leaves.
     pub async fn publish_clip(&mut self, clip: Arc<crate::media::Clip>) {
-        for (track, pt, ssrc, name) in self.negotiate_publish().await {
+        for (track, pt, ssrc, name, _) in self.negotiate_publish().await {
             let clip = clip.clone();
             self.senders.push(tokio::spawn(async move {
                 let video = name == "camera";
@@ -470,11 +494,17 @@ impl TestPeer {
         }
     }
 
+    /// From now on the microphone's packets carry `level` (−dBov: 0 the loudest, 127 silence)
+    /// in the audio-level header extension.
+    pub fn speak(&self, level: u8) {
+        self.voice
+            .store(level, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Offers a VP8 camera and an Opus microphone on the publish connection; returns each
-    /// track with its negotiated payload type, SSRC and name. Keyframe requests are counted.
-    async fn negotiate_publish(
-        &mut self,
-    ) -> Vec<(Arc<TrackLocalStaticRTP>, u8, u32, &'static str)> {
+    /// track with its negotiated payload type, SSRC, name and audio-level extension id (the
+    /// microphone's). Keyframe requests are counted.
+    async fn negotiate_publish(&mut self) -> Vec<PublishedTrack> {
         let (pc, gathered) = peer(None).await;
         let mut tracks = Vec::new();
         for (kind, mime, clock, channels, name) in [
@@ -544,7 +574,13 @@ impl TestPeer {
                     }
                 }
             }));
-            out.push((track, pt, ssrc, name));
+            let level_id = params
+                .rtp_parameters
+                .header_extensions
+                .iter()
+                .find(|e| e.uri == rtc::sdp::extmap::AUDIO_LEVEL_URI && name == "microphone")
+                .and_then(|e| u8::try_from(e.id).ok());
+            out.push((track, pt, ssrc, name, level_id));
         }
         self.publish = Some(pc);
         out

@@ -16,6 +16,7 @@ pub mod ports;
 pub mod rewrite;
 mod room;
 pub mod simulcast;
+pub mod speaker;
 pub mod stats;
 pub mod tap;
 mod tracks;
@@ -162,6 +163,10 @@ pub enum SfuEvent {
         at: std::time::SystemTime,
         /// Milliseconds since the recording began, when recording.
         media_ms: Option<u64>,
+    },
+    /// The room's active speaker changed (`None`: nobody speaks).
+    ActiveSpeaker {
+        identity: Option<String>,
     },
     /// This participant was removed by the SFU.
     Closed {

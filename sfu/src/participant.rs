@@ -17,10 +17,10 @@ use webrtc::peer_connection::{
 
 use crate::ports::PortLease;
 use crate::room::{ParticipantInfo, Room};
-use crate::simulcast;
 use crate::stats::{self, ParticipantStats, TrackStats};
 use crate::tracks::{DownTrack, UpTrack};
 use crate::{media, LeaveReason, Sfu, SfuError, SfuEvent};
+use crate::{simulcast, speaker};
 
 /// Which of a participant's two connections a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct Participant {
     last_snapshot: Mutex<Option<(u64, u64, std::time::Instant)>>,
     /// The bandwidth estimate towards this participant (bits/s; 0 before any feedback).
     estimate: Arc<std::sync::atomic::AtomicU64>,
+    /// The audio-level header extension's id on the publish connection (0: not negotiated).
+    audio_level_id: std::sync::atomic::AtomicU8,
     _ports: [PortLease; 2],
 }
 
@@ -210,6 +212,7 @@ impl Participant {
             subscribe_ready: Arc::new(AtomicBool::new(false)),
             last_snapshot: Mutex::new(None),
             estimate,
+            audio_level_id: Default::default(),
             _ports: [publish_port, subscribe_port],
         });
         tokio::spawn(steer_loop(Arc::downgrade(&participant)));
@@ -329,12 +332,14 @@ impl Participant {
 
     /// The browser's offer on the publish connection; returns our answer.
     pub async fn publish_offer(&self, sdp: String) -> Result<String, SfuError> {
+        let level_id = speaker::audio_level_id(&sdp).unwrap_or(0);
         let offer =
             RTCSessionDescription::offer(sdp).map_err(|e| SfuError::BadSdp(e.to_string()))?;
         self.publish
             .set_remote_description(offer)
             .await
             .map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        self.audio_level_id.store(level_id, Ordering::Relaxed);
         let answer = self
             .publish
             .create_answer(None)
@@ -441,6 +446,14 @@ impl Participant {
         }
         tracing::info!(identity = %self.identity, track = %up.id(), "track published");
         let (reader, owner) = (up.clone(), Arc::downgrade(&self));
+        // A microphone's levels tell the room who speaks.
+        let level_id = match kind {
+            rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Audio => {
+                Some(self.audio_level_id.load(Ordering::Relaxed)).filter(|id| *id != 0)
+            }
+            _ => None,
+        };
+        let (room, identity) = (self.room.clone(), self.identity.clone());
         tokio::spawn(async move {
             // Each SSRC's simulcast layer, from its RID (none for a single encoding).
             let mut layers: HashMap<u32, Option<simulcast::Layer>> = HashMap::new();
@@ -458,6 +471,12 @@ impl Participant {
                                 l
                             }
                         };
+                        if let Some(level) = level_id
+                            .and_then(|id| packet.header.get_extension(id))
+                            .and_then(|p| speaker::level_of_extension(&p))
+                        {
+                            room.heard(&identity, level, std::time::Instant::now());
+                        }
                         reader.forward(packet, layer)
                     }
                     TrackRemoteEvent::OnRtcpPacket(packets) => {

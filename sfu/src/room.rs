@@ -1,9 +1,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::participant::Participant;
+use crate::speaker::Speakers;
 use crate::tap::{TapEvent, TapSender};
 use crate::tracks::UpTrack;
 use crate::{LeaveReason, SfuEvent};
@@ -29,7 +31,12 @@ pub struct Room {
     participants: Mutex<HashMap<String, Arc<Participant>>>,
     /// The recorder's tap (Legal Mode), on every published track while set.
     tap: Mutex<Option<TapSender>>,
+    /// Who is speaking, and when that was last decided.
+    speakers: Mutex<(Speakers, Option<Instant>)>,
 }
+
+/// How often a room reconsiders its active speaker (as its microphones' packets arrive).
+const DECIDE_SPEAKER_EVERY: Duration = Duration::from_millis(100);
 
 impl Room {
     pub(crate) fn new(name: &str) -> Arc<Self> {
@@ -37,6 +44,7 @@ impl Room {
             name: name.to_owned(),
             participants: Mutex::new(HashMap::new()),
             tap: Mutex::new(None),
+            speakers: Mutex::default(),
         })
     }
 
@@ -79,6 +87,11 @@ impl Room {
             .lock()
             .expect("room")
             .insert(newcomer.identity().to_owned(), newcomer.clone());
+        if let Some(identity) = self.speaker() {
+            newcomer.notify(SfuEvent::ActiveSpeaker {
+                identity: Some(identity),
+            });
+        }
         for other in &others {
             other.notify(SfuEvent::ParticipantJoined(newcomer.info()));
             for track in other.up_tracks() {
@@ -160,6 +173,7 @@ impl Room {
             }
         };
         if removed {
+            self.update_speakers(|s| s.forget(leaving.identity()), Instant::now(), true);
             for other in self.others(leaving.identity()) {
                 other.notify(SfuEvent::ParticipantLeft {
                     identity: leaving.identity().to_owned(),
@@ -183,8 +197,46 @@ impl Room {
         }
     }
 
+    /// The active speaker, if anyone speaks.
+    pub fn speaker(&self) -> Option<String> {
+        self.speakers
+            .lock()
+            .expect("speakers")
+            .0
+            .current()
+            .map(str::to_owned)
+    }
+
+    /// A packet of `identity`'s microphone at `level` (−dBov) arrived.
+    pub(crate) fn heard(&self, identity: &str, level: u8, now: Instant) {
+        self.update_speakers(|s| s.heard(identity, level, now), now, false);
+    }
+
+    /// Applies `change` to the room's speakers and, when due (or `now_due`), decides who
+    /// speaks; a new speaker is announced to everyone.
+    fn update_speakers(&self, change: impl FnOnce(&mut Speakers), now: Instant, now_due: bool) {
+        let decision = {
+            let mut guard = self.speakers.lock().expect("speakers");
+            let (speakers, decided) = &mut *guard;
+            change(speakers);
+            let due =
+                now_due || decided.is_none_or(|t| now.duration_since(t) >= DECIDE_SPEAKER_EVERY);
+            if !due {
+                return;
+            }
+            *decided = Some(now);
+            speakers.decide(now)
+        };
+        if let Some(identity) = decision {
+            self.announce(SfuEvent::ActiveSpeaker { identity });
+        }
+    }
+
     /// Forwards a mute change to the others.
     pub fn announce_mute(&self, identity: &str, kind: &str, muted: bool) {
+        if kind == "audio" {
+            self.update_speakers(|s| s.set_muted(identity, muted), Instant::now(), true);
+        }
         for other in self.others(identity) {
             other.notify(SfuEvent::Muted {
                 identity: identity.to_owned(),

@@ -172,6 +172,11 @@ pub enum ServerMessage {
         at: String,
         media_ms: Option<u64>,
     },
+    /// The room's active speaker, from the microphones' audio levels (`null`: nobody
+    /// speaks); sent on every change and after joining when someone speaks.
+    ActiveSpeaker {
+        identity: Option<String>,
+    },
     Pong,
     Error {
         code: String,

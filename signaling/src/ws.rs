@@ -480,6 +480,7 @@ fn translate(event: SfuEvent) -> Option<ServerMessage> {
             at: chrono::DateTime::<Utc>::from(at).to_rfc3339(),
             media_ms,
         },
+        SfuEvent::ActiveSpeaker { identity } => ServerMessage::ActiveSpeaker { identity },
         SfuEvent::Closed { .. } => return None,
     })
 }

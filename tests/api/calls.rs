@@ -309,6 +309,51 @@ async fn chat_reaches_everyone_in_the_room(db: PgPool) {
 }
 
 #[sqlx::test]
+async fn the_room_learns_who_speaks_from_the_microphones_audio_levels(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-speak", "alice").await;
+    alice.publish().await;
+    let mut bob = app.peer("room-speak", "bob").await;
+    bob.publish().await;
+    // Half a second of silence from both (level 127): nobody speaks.
+    bob.await_packets("alice", "microphone", 25).await;
+    alice.await_packets("bob", "microphone", 25).await;
+    for p in [&mut alice, &mut bob] {
+        while let Ok(m) = p.inbox.try_recv() {
+            assert_ne!(
+                m["type"], "active_speaker",
+                "silence is nobody speaking: {m}"
+            );
+        }
+    }
+    alice.speak(25);
+    for p in [&mut alice, &mut bob] {
+        assert_eq!(p.expect("active_speaker").await["identity"], "alice");
+    }
+    // Bob talks, Alice falls silent: the floor passes to him (no empty floor in between).
+    alice.speak(127);
+    bob.speak(30);
+    for p in [&mut alice, &mut bob] {
+        assert_eq!(p.expect("active_speaker").await["identity"], "bob");
+    }
+    // Both talk: Bob keeps the floor. Muted, his microphone no longer holds it, whatever
+    // its packets say.
+    alice.speak(10);
+    bob.send(json!({"type": "mute", "kind": "audio", "muted": true}))
+        .await;
+    for p in [&mut alice, &mut bob] {
+        assert_eq!(p.expect("active_speaker").await["identity"], "alice");
+    }
+    // A newcomer learns who speaks when they join.
+    let mut carol = app.peer("room-speak", "carol").await;
+    assert_eq!(carol.expect("active_speaker").await["identity"], "alice");
+    // Silence empties the floor (after a hold of 1.5 s).
+    alice.speak(127);
+    let m = carol.expect("active_speaker").await;
+    assert!(m["identity"].is_null(), "{m}");
+}
+
+#[sqlx::test]
 async fn a_booked_sessions_parties_meet_and_their_attendance_is_recorded(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let admin = app.admin().await;

@@ -1,7 +1,8 @@
 // The call page against the real SFU: people join a development room through the device
 // check, receive each other's camera and microphone (measured with getStats, not assumed),
-// a third comes and goes without disturbing them, mute and chat reach the other side, a
-// screen share arrives as its own tile, and a dropped signaling connection comes back.
+// a third comes and goes without disturbing them, mute, the active speaker and chat reach
+// the other side, a screen share arrives as its own tile, and a dropped signaling connection
+// comes back.
 //
 // Needs the server with development rooms on (TRIBUNA_SIGNALING_DEV_ROOMS=true, as
 // scripts/e2e.sh runs it). The tests share one room and run in order.
@@ -157,6 +158,11 @@ test('mute shows on the other page, and a chat message reaches it', async () => 
   await ana.getByRole('button', { name: 'Desligar microfone' }).click();
   await ana.getByRole('button', { name: 'Ligar microfone' }).waitFor();
   await anaOnBruno.getByRole('img', { name: 'Microfone desligado' }).waitFor();
+  // The server tells both pages who speaks, from the microphones' audio levels: muted, Ana
+  // never holds the floor; Bruno's (fake, beeping) microphone does.
+  await ana.locator('figure.tile-speaking', { hasText: names.bruno }).waitFor();
+  await bruno.locator('figure.tile-speaking.tile-self').waitFor();
+  expect(await bruno.locator('figure.tile-speaking', { hasText: names.ana }).count()).toBe(0);
 
   // Camera off: Bruno sees her initials instead of her picture.
   await ana.getByRole('button', { name: 'Desligar câmera' }).click();

@@ -27,7 +27,6 @@ import {
   parseServerMessage,
   publishOfferMessage,
   subscribeAnswerMessage,
-  trackOwner,
   type ClientMessage,
   type MediaKind,
   type ServerMessage,
@@ -37,7 +36,6 @@ import { openMedia, type DeviceChoice } from './media';
 import { classify, readTotals, sampleBetween, type Quality, type QualitySample, type StatsEntry, type StatsTotals } from './quality';
 import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
 import { simulcastEncodings, wantedQuality, type LayerQuality, type QualityChoice } from './simulcast';
-import { NO_SPEAKER, nextSpeaker, type SpeakerState } from './speaker';
 
 /** How often we ping, and how long a silent socket is trusted. */
 const PING_EVERY_MS = 10_000;
@@ -159,7 +157,6 @@ export class CallSession {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private totals: StatsTotals | null = null;
-  private speakerState: SpeakerState = NO_SPEAKER;
   private frames = new Map<string, { frames: number; changedAt: number }>();
   /** Per remote camera: its tile's width (device pixels) and the size last asked of the server. */
   private layerWishes = new Map<string, { width: number | null; sent: LayerQuality | null }>();
@@ -494,6 +491,10 @@ export class CallSession {
         this.resendMutes();
         this.refreshRemote(conn);
         break;
+      case 'active_speaker':
+        // The server decides from every microphone's audio level (ours included).
+        if (m.identity !== this.snapshot.media.speaker) this.setMedia({ speaker: m.identity });
+        break;
       case 'participant_left':
       case 'track_published':
       case 'track_unpublished':
@@ -733,23 +734,13 @@ export class CallSession {
     const sample = sampleBetween(this.totals, totals);
     this.totals = totals;
 
-    const levels = new Map<string, number>();
-    const self = this.snapshot.call.identity;
     const { media } = this.snapshot;
-    if (self && media.microphone && !media.audioMuted) {
-      const source = pub.find((e) => e.type === 'media-source' && e.kind === 'audio');
-      if (typeof source?.audioLevel === 'number') levels.set(self, source.audioLevel);
-    }
     const liveVideo = new Set<string>();
     for (const e of sub) {
       if (e.type !== 'inbound-rtp') continue;
       const track = this.trackOf(conn, e);
       if (!track) continue;
-      if (e.kind === 'audio' && typeof e.audioLevel === 'number') {
-        const who = trackOwner(track);
-        const muted = this.snapshot.call.participants.find((p) => p.identity === who)?.audioMuted;
-        if (!muted) levels.set(who, Math.max(levels.get(who) ?? 0, e.audioLevel));
-      } else if (e.kind === 'video') {
+      if (e.kind === 'video') {
         const frames = Number(e.framesDecoded ?? 0);
         const seen = this.frames.get(track);
         if (!seen || seen.frames !== frames) this.frames.set(track, { frames, changedAt: now });
@@ -757,11 +748,10 @@ export class CallSession {
         if (frames > 0 && now - changedAt < VIDEO_IDLE_MS) liveVideo.add(track);
       }
     }
-    this.speakerState = nextSpeaker(this.speakerState, levels, now);
     const quality = classify(sample);
     const sameVideo = liveVideo.size === media.liveVideo.size && [...liveVideo].every((t) => media.liveVideo.has(t));
-    if (quality === media.quality && this.speakerState.identity === media.speaker && sameVideo && sample.rttMs === media.sample?.rttMs) return;
-    this.setMedia({ quality, sample, speaker: this.speakerState.identity, liveVideo: sameVideo ? media.liveVideo : liveVideo });
+    if (quality === media.quality && sameVideo && sample.rttMs === media.sample?.rttMs) return;
+    this.setMedia({ quality, sample, liveVideo: sameVideo ? media.liveVideo : liveVideo });
   }
 
   // --- tearing down ----------------------------------------------------------------------------
@@ -845,7 +835,6 @@ export class CallSession {
     if (conn) this.closeConnection(conn);
     this.totals = null;
     this.frames.clear();
-    this.speakerState = NO_SPEAKER;
     const { media } = this.snapshot;
     if (media.remote.size || media.liveVideo.size || media.speaker || media.quality !== 'unknown') {
       this.setMedia({ remote: new Map(), liveVideo: new Set(), speaker: null, quality: 'unknown', sample: null });

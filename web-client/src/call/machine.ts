@@ -249,6 +249,7 @@ function onMessage(state: CallState, m: ServerMessage): CallState {
       return { ...state, bye: m.reason };
     case 'publish_answer':
     case 'subscribe_offer':
+    case 'active_speaker':
     case 'pong':
       return state;
   }

@@ -77,6 +77,8 @@ describe('messages from the server', () => {
       { type: 'track_unpublished', identity: 'a1', track_id: 'a1/9d' },
       { type: 'muted', identity: 'c3', kind: 'audio', muted: true },
       { type: 'chat', from: 'a1', display_name: 'Ana', text: 'Oi', at: '2026-12-01T14:03:11Z' },
+      { type: 'active_speaker', identity: 'c3' },
+      { type: 'active_speaker', identity: null },
       { type: 'pong' },
       { type: 'error', code: 'sdp_rejected', message: 'bad' },
       { type: 'bye', reason: 'replaced' },

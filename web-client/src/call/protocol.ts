@@ -64,6 +64,7 @@ export type ServerMessage =
   | { type: 'chat'; from: string; display_name: string; text: string; at: string }
   | { type: 'recording'; state: RecordingState; consents: string[] }
   | { type: 'marked'; identity: string; label: string | null; at: string; media_ms: number | null }
+  | { type: 'active_speaker'; identity: string | null }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
   | { type: 'bye'; reason: string };
@@ -242,6 +243,8 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
       if (identity === null) return null;
       return { type: 'marked', identity, label: s('label'), at: s('at') ?? '', media_ms: typeof v.media_ms === 'number' ? v.media_ms : null };
     }
+    case 'active_speaker':
+      return { type: 'active_speaker', identity: s('identity') };
     case 'pong':
       return { type: 'pong' };
     case 'error':

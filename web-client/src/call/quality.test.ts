@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { classify, readTotals, sampleBetween, type StatsEntry, type StatsTotals } from './quality';
-import { HOLD_MS, MIN_TURN_MS, NO_SPEAKER, nextSpeaker } from './speaker';
 
 describe('classify', () => {
   it('is unknown with nothing measured', () => {
@@ -86,34 +85,5 @@ describe('sampleBetween', () => {
 
   it('takes rtt and bitrate from the latest reading', () => {
     expect(sampleBetween(null, t(1, 0))).toMatchObject({ rttMs: 30, availableOutgoingKbps: 2000 });
-  });
-});
-
-describe('active speaker', () => {
-  const levels = (o: Record<string, number>) => new Map(Object.entries(o));
-
-  it('is nobody in silence', () => {
-    expect(nextSpeaker(NO_SPEAKER, levels({ a: 0.001, b: 0.01 }), 1000)).toBe(NO_SPEAKER);
-  });
-
-  it('is the loudest above the floor', () => {
-    expect(nextSpeaker(NO_SPEAKER, levels({ a: 0.2, b: 0.4 }), 1000).identity).toBe('b');
-  });
-
-  it('holds the highlight through a short pause, then lets go', () => {
-    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3 }), 1000);
-    expect(nextSpeaker(s, levels({ a: 0 }), 1000 + HOLD_MS).identity).toBe('a');
-    expect(nextSpeaker(s, levels({ a: 0 }), 1001 + HOLD_MS).identity).toBeNull();
-  });
-
-  it('does not flicker between two people talking at once', () => {
-    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3, b: 0.1 }), 1000);
-    expect(nextSpeaker(s, levels({ a: 0.2, b: 0.3 }), 1000 + MIN_TURN_MS - 1).identity).toBe('a');
-    expect(nextSpeaker(s, levels({ a: 0.2, b: 0.3 }), 1000 + MIN_TURN_MS).identity).toBe('b');
-  });
-
-  it('moves at once when the speaker fell silent and someone else speaks', () => {
-    const s = nextSpeaker(NO_SPEAKER, levels({ a: 0.3 }), 1000);
-    expect(nextSpeaker(s, levels({ a: 0, b: 0.2 }), 1100).identity).toBe('b');
   });
 });
