@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tribuna/target}"
 
 # Debian packages the product and its tests need.
 SYSTEM_PACKAGES=(postgresql postgresql-contrib pkg-config chromium curl openssl poppler-utils
-  libavformat-dev libavcodec-dev libavutil-dev libclang-dev ffmpeg)
+  libavformat-dev libavcodec-dev libavutil-dev libclang-dev ffmpeg coturn)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -23,6 +23,7 @@ pub struct Settings {
     pub sessions: SessionSettings,
     pub signaling: SignalingSettings,
     pub sfu: SfuSettings,
+    pub turn: TurnSettings,
     pub mail: MailSettings,
     pub legal: LegalSettings,
     pub log: LogSettings,
@@ -122,6 +123,18 @@ impl Default for SignalingSettings {
             resume_window_seconds: 20,
         }
     }
+}
+
+/// TURN relays for browsers on networks that block UDP (Debian's coturn with
+/// `use-auth-secret`). Join tickets carry credentials for them that expire with the ticket.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TurnSettings {
+    /// e.g. `["turn:turn.example:3478?transport=udp", "turn:turn.example:3478?transport=tcp"]`;
+    /// empty: no relay (browsers reach the SFU directly).
+    pub urls: Vec<String>,
+    /// The secret shared with the TURN server (its `static-auth-secret`, 16+ characters).
+    pub secret: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,7 +11,7 @@ use tribuna_api::blobs::Blobs;
 use tribuna_api::mail::{Delivery, LogDelivery, SmtpDelivery};
 use tribuna_api::payments::{Gateway, StripeSettings};
 use tribuna_recorder::store::{S3Settings, Spool, Store};
-use tribuna_signaling::RoomTokenKey;
+use tribuna_signaling::{RoomTokenKey, TurnRelays};
 use tribuna_stripe_standin::{StandIn, StandInConfig};
 
 use crate::config::Settings;
@@ -75,6 +75,18 @@ pub fn mail(settings: &Settings) -> anyhow::Result<Arc<dyn Delivery>> {
 }
 
 /// The configured room-token secret, or one generated once and kept in `data_dir` (mode 0600).
+/// The TURN relays join tickets name, when configured.
+pub fn turn_relays(settings: &Settings) -> anyhow::Result<Option<TurnRelays>> {
+    let t = &settings.turn;
+    match (&t.secret, t.urls.is_empty()) {
+        (_, true) => Ok(None),
+        (None, false) => anyhow::bail!("turn.urls is set but turn.secret is not"),
+        (Some(secret), false) => Ok(Some(
+            TurnRelays::new(t.urls.clone(), secret.expose_secret()).context("turn")?,
+        )),
+    }
+}
+
 pub fn room_token_key(settings: &Settings) -> anyhow::Result<RoomTokenKey> {
     if let Some(secret) = &settings.signaling.token_secret {
         return RoomTokenKey::new(secret.expose_secret().as_bytes().to_vec())

@@ -159,6 +159,7 @@ impl Application {
         let services = Services {
             payments: Some(payments.gateway),
             room_tokens: services::room_token_key(settings)?,
+            turn: services::turn_relays(settings)?,
             mail: services::mail(settings)?,
             calls: Some(Arc::new(Calls(sfu.clone()))),
             blobs: Arc::new(services::SpoolBlobs(spool)),

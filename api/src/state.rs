@@ -80,6 +80,8 @@ pub struct Services {
     /// `None` when no Stripe (or stand-in) is configured: checkout answers 503.
     pub payments: Option<Arc<Gateway>>,
     pub room_tokens: RoomTokenKey,
+    /// TURN relays for browsers whose network blocks UDP; join tickets carry credentials.
+    pub turn: Option<tribuna_signaling::TurnRelays>,
     /// How messages reach people (SMTP, or the log in development).
     pub mail: Arc<dyn crate::mail::Delivery>,
     /// The calls in progress (the SFU), when this process runs one.

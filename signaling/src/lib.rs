@@ -4,7 +4,9 @@
 
 pub mod protocol;
 pub mod token;
+pub mod turn;
 mod ws;
 
 pub use token::{RoomGrant, RoomTokenError, RoomTokenKey};
+pub use turn::{IceServer, TurnError, TurnRelays};
 pub use ws::{router, NoObserver, RoomObserver, Signaling};

@@ -588,3 +588,44 @@ async fn development_rooms_admit_logged_in_users_only_when_enabled(db: PgPool) {
     assert_eq!(joined["identity"], client.id.to_string());
     peer.leave().await;
 }
+
+#[sqlx::test]
+async fn join_tickets_carry_turn_credentials_that_expire_with_them(db: PgPool) {
+    let app = TestApp::spawn_with(db.clone(), |s| {
+        s.signaling.dev_rooms = true;
+        s.turn.urls = vec!["turn:turn.example:3478?transport=tcp".into()];
+        s.turn.secret = Some("a secret shared with coturn".into());
+    })
+    .await;
+    let client = app.register("CLIENT").await;
+    let ticket: Value = client
+        .post("/api/dev/rooms/dev-turn/join", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let servers = ticket["ice_servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 1, "{ticket}");
+    let expires: chrono::DateTime<Utc> = ticket["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        servers[0]["username"],
+        format!("{}:{}", expires.timestamp(), client.id)
+    );
+    assert_eq!(
+        servers[0]["urls"],
+        json!(["turn:turn.example:3478?transport=tcp"])
+    );
+    let credential = servers[0]["credential"].as_str().unwrap();
+    assert_eq!(credential.len(), 28, "Base64 of an HMAC-SHA1: {credential}");
+
+    // Without relays configured, tickets name none.
+    let plain = TestApp::spawn_with(db, |s| s.signaling.dev_rooms = true).await;
+    let client = plain.register("CLIENT").await;
+    let ticket: Value = client
+        .post("/api/dev/rooms/dev-turn/join", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ticket["ice_servers"], json!([]));
+}

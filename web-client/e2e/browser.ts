@@ -13,7 +13,8 @@ if (!BASE_URL) {
 const RESULTS = new URL('../test-results/', import.meta.url).pathname;
 mkdirSync(RESULTS, { recursive: true });
 
-export async function launch(): Promise<Browser> {
+/** A browser; `extraArgs` add Chromium switches (e.g. a network policy). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // Headless (playwright's default) with a new empty profile for each launch.
@@ -36,6 +37,7 @@ export async function launch(): Promise<Browser> {
       '--disable-features=WebRtcHideLocalIpsWithMdns',
       // Remote audio plays without a click in every page of the test.
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }

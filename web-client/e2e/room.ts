@@ -10,6 +10,7 @@ export interface InboundStats {
   audio: { track: string | null; packetsReceived: number; audioLevel: number | null }[];
   publish: string | null;
   subscribe: string | null;
+  routes: { publish: string | null; subscribe: string | null };
 }
 
 declare global {

@@ -56,15 +56,5 @@ async fn dev_room_ticket(
         legal_mode: false,
         recorder: false,
     };
-    let token = state
-        .services
-        .room_tokens
-        .mint(&grant, now, expires_at - now);
-    Ok(Json(JoinTicket {
-        token,
-        room,
-        signaling_url: state.settings.signaling_url.clone(),
-        expires_at,
-        legal_mode: false,
-    }))
+    Ok(Json(JoinTicket::mint(&state, grant, expires_at)))
 }

@@ -397,6 +397,44 @@ pub struct JoinTicket {
     pub signaling_url: String,
     pub expires_at: DateTime<Utc>,
     pub legal_mode: bool,
+    /// TURN relays (for networks that block UDP) with credentials valid until `expires_at`;
+    /// empty when none is configured.
+    pub ice_servers: Vec<IceServerView>,
+}
+
+/// A TURN relay as `RTCIceServer` takes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IceServerView {
+    pub urls: Vec<String>,
+    pub username: String,
+    pub credential: String,
+}
+
+impl JoinTicket {
+    /// A ticket for `grant`'s holder, valid from now until `expires_at`.
+    pub(crate) fn mint(state: &AppState, grant: RoomGrant, expires_at: DateTime<Utc>) -> Self {
+        let now = state.now();
+        let services = &state.services;
+        JoinTicket {
+            token: services.room_tokens.mint(&grant, now, expires_at - now),
+            ice_servers: services
+                .turn
+                .iter()
+                .map(|t| {
+                    let s = t.credentials(&grant.identity, expires_at);
+                    IceServerView {
+                        urls: s.urls,
+                        username: s.username,
+                        credential: s.credential,
+                    }
+                })
+                .collect(),
+            room: grant.room,
+            signaling_url: state.settings.signaling_url.clone(),
+            expires_at,
+            legal_mode: grant.legal_mode,
+        }
+    }
 }
 
 /// A room token for the session's client or lawyer, only inside the session window.
@@ -445,17 +483,7 @@ async fn join(
         legal_mode: session.legal_mode,
         recorder: false,
     };
-    let token = state
-        .services
-        .room_tokens
-        .mint(&grant, now, expires_at - now);
-    Ok(Json(JoinTicket {
-        token,
-        room: grant.room,
-        signaling_url: state.settings.signaling_url.clone(),
-        expires_at,
-        legal_mode: session.legal_mode,
-    }))
+    Ok(Json(JoinTicket::mint(&state, grant, expires_at)))
 }
 
 /// The session as an iCalendar file (stable UID; SEQUENCE is the session's revision).

@@ -1576,6 +1576,12 @@ export interface components {
             end: string;
             start: string;
         };
+        /** @description A TURN relay as `RTCIceServer` takes it. */
+        IceServerView: {
+            credential: string;
+            urls: string[];
+            username: string;
+        };
         Invite: {
             code: string;
             /** Format: date-time */
@@ -1598,6 +1604,11 @@ export interface components {
         JoinTicket: {
             /** Format: date-time */
             expires_at: string;
+            /**
+             * @description TURN relays (for networks that block UDP) with credentials valid until `expires_at`;
+             *     empty when none is configured.
+             */
+            ice_servers: components["schemas"]["IceServerView"][];
             legal_mode: boolean;
             room: string;
             signaling_url: string;

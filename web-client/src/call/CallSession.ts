@@ -33,7 +33,7 @@ import {
   type Target,
 } from './protocol';
 import { openMedia, type DeviceChoice } from './media';
-import { classify, readTotals, sampleBetween, type Quality, type QualitySample, type StatsEntry, type StatsTotals } from './quality';
+import { classify, readTotals, route, sampleBetween, type Quality, type QualitySample, type StatsEntry, type StatsTotals } from './quality';
 import { labelScreenSection, sectionTracks, sendsMedia } from './sdp';
 import { simulcastEncodings, wantedQuality, type LayerQuality, type QualityChoice } from './simulcast';
 
@@ -100,6 +100,8 @@ export interface InboundStats {
   audio: { track: string | null; packetsReceived: number; audioLevel: number | null }[];
   publish: RTCPeerConnectionState | null;
   subscribe: RTCPeerConnectionState | null;
+  /** How each connection's media travels (`host/udp`, `relay/tcp`, …), see `route`. */
+  routes: { publish: string | null; subscribe: string | null };
 }
 
 interface Waiter {
@@ -122,6 +124,8 @@ interface Connection {
   closed: boolean;
   /** Set while the WebSocket is lost but the peer connections are kept: resume before then. */
   resumeBy: number | null;
+  /** TURN relays from the ticket (for networks that block UDP), with their credentials. */
+  iceServers: RTCIceServer[];
 }
 
 const emptyMedia = (): MediaView => ({
@@ -376,9 +380,17 @@ export class CallSession {
   /** The subscribe connection's inbound media, for the browser tests. */
   async inboundStats(): Promise<InboundStats> {
     const conn = this.conn;
-    const out: InboundStats = { video: [], audio: [], publish: conn?.publish?.connectionState ?? null, subscribe: conn?.subscribe?.connectionState ?? null };
+    const out: InboundStats = {
+      video: [],
+      audio: [],
+      publish: conn?.publish?.connectionState ?? null,
+      subscribe: conn?.subscribe?.connectionState ?? null,
+      routes: { publish: null, subscribe: null },
+    };
     if (!conn?.subscribe) return out;
     const report = await conn.subscribe.getStats();
+    out.routes.subscribe = route([...report.values()] as StatsEntry[]);
+    if (conn.publish) out.routes.publish = route([...(await conn.publish.getStats()).values()] as StatsEntry[]);
     report.forEach((s: StatsEntry) => {
       if (s.type !== 'inbound-rtp') return;
       const track = this.trackOf(conn, s);
@@ -421,7 +433,8 @@ export class CallSession {
       return;
     }
     const prior = this.takeSuspended();
-    const conn: Connection = prior ? Object.assign(prior, { ws, lastHeard: Date.now() }) : {
+    const iceServers = ticket.ice_servers.map((t) => ({ urls: t.urls, username: t.username, credential: t.credential }));
+    const conn: Connection = prior ? Object.assign(prior, { ws, lastHeard: Date.now(), iceServers }) : {
       ws,
       publish: null,
       subscribe: null,
@@ -433,6 +446,7 @@ export class CallSession {
       lastHeard: Date.now(),
       closed: false,
       resumeBy: null,
+      iceServers,
     };
     this.conn = conn;
     ws.onopen = () => {
@@ -525,8 +539,9 @@ export class CallSession {
 
   private openPeers(conn: Connection): void {
     if (conn.publish || conn.closed) return;
-    const publish = new RTCPeerConnection(RTC_CONFIG);
-    const subscribe = new RTCPeerConnection(RTC_CONFIG);
+    const config: RTCConfiguration = { ...RTC_CONFIG, iceServers: conn.iceServers };
+    const publish = new RTCPeerConnection(config);
+    const subscribe = new RTCPeerConnection(config);
     conn.publish = publish;
     conn.subscribe = subscribe;
     const trickle = (pc: RTCPeerConnection, target: Target) => {

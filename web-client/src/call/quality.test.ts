@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, readTotals, sampleBetween, type StatsEntry, type StatsTotals } from './quality';
+import { classify, readTotals, route, sampleBetween, type StatsEntry, type StatsTotals } from './quality';
 
 describe('classify', () => {
   it('is unknown with nothing measured', () => {
@@ -85,5 +85,22 @@ describe('sampleBetween', () => {
 
   it('takes rtt and bitrate from the latest reading', () => {
     expect(sampleBetween(null, t(1, 0))).toMatchObject({ rttMs: 30, availableOutgoingKbps: 2000 });
+  });
+});
+
+describe('route', () => {
+  const pairTo = (local: Record<string, unknown>): StatsEntry[] => [
+    { type: 'transport', id: 'T', selectedCandidatePairId: 'P' },
+    { type: 'candidate-pair', id: 'P', localCandidateId: 'L', state: 'succeeded', nominated: true },
+    { type: 'local-candidate', id: 'L', ...local },
+  ];
+
+  it('names the local candidate of the pair in use, a relay by how it reaches the TURN server', () => {
+    expect(route(pairTo({ candidateType: 'host', protocol: 'udp' }))).toBe('host/udp');
+    expect(route(pairTo({ candidateType: 'relay', protocol: 'udp', relayProtocol: 'tcp' }))).toBe('relay/tcp');
+  });
+
+  it('is unknown before a pair is chosen', () => {
+    expect(route([{ type: 'candidate-pair', id: 'P', state: 'in-progress' }])).toBeNull();
   });
 });

@@ -46,6 +46,16 @@ function selectedPair(entries: readonly StatsEntry[]): StatsEntry | null {
   return entries.find((e) => e.type === 'candidate-pair' && e.state === 'succeeded' && e.nominated === true) ?? null;
 }
 
+/** How a connection's media travels: the local candidate of the pair in use, as
+ *  `type/protocol` (`host/udp`, or `relay/tcp` through a TURN server reached over TCP). */
+export function route(entries: readonly StatsEntry[]): string | null {
+  const pair = selectedPair(entries);
+  const local = pair && entries.find((e) => e.id === pair.localCandidateId);
+  if (!local || typeof local.candidateType !== 'string') return null;
+  const protocol = typeof local.relayProtocol === 'string' ? local.relayProtocol : local.protocol;
+  return `${local.candidateType}/${String(protocol)}`;
+}
+
 /** Totals from the publish and subscribe connections' reports. */
 export function readTotals(publish: readonly StatsEntry[], subscribe: readonly StatsEntry[]): StatsTotals {
   const pubPair = selectedPair(publish);
