@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
 use tribuna_sfu::interceptors::{KeyframeRequests, KEYFRAME_REQUESTS_SLOT};
+use webrtc::data_channel::{DataChannel, DataChannelEvent, RTCDataChannelState};
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_local::TrackLocalEvent;
@@ -48,9 +49,22 @@ pub type Received = Arc<Mutex<HashMap<String, Vec<Bytes>>>>;
 /// Remote tracks by id, so the test can send feedback (PLI) about them.
 pub type Remotes = Arc<Mutex<HashMap<String, Arc<dyn TrackRemote>>>>;
 
+/// Where a subscribe connection puts what it receives.
+#[derive(Clone)]
+struct Subscriber {
+    received: Received,
+    remotes: Remotes,
+    /// Messages from the SFU's data channel go to the inbox too, marked `"via": "data_channel"`.
+    inbox: mpsc::UnboundedSender<Value>,
+    channel: Channel,
+}
+
+/// The SFU's data channel on the subscribe connection, once announced.
+type Channel = Arc<Mutex<Option<Arc<dyn DataChannel>>>>;
+
 struct Handler {
     gathered: watch::Sender<bool>,
-    received: Option<(Received, Remotes)>,
+    subscriber: Option<Subscriber>,
 }
 
 #[async_trait::async_trait]
@@ -58,8 +72,28 @@ impl PeerConnectionEventHandler for Handler {
     async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
         let _ = self.gathered.send(state == RTCIceGatheringState::Complete);
     }
+    async fn on_data_channel(&self, channel: Arc<dyn DataChannel>) {
+        let Some(sub) = self.subscriber.clone() else {
+            return;
+        };
+        *sub.channel.lock().unwrap() = Some(channel.clone());
+        tokio::spawn(async move {
+            while let Some(event) = channel.poll().await {
+                if let DataChannelEvent::OnMessage(m) = event {
+                    let mut v: Value = serde_json::from_slice(&m.data)
+                        .unwrap_or_else(|_| json!({"type": "unparseable"}));
+                    v["via"] = json!("data_channel");
+                    let _ = sub.inbox.send(v);
+                }
+            }
+        });
+    }
+
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
-        let Some((received, remotes)) = self.received.clone() else {
+        let Some(Subscriber {
+            received, remotes, ..
+        }) = self.subscriber.clone()
+        else {
             return;
         };
         tokio::spawn(async move {
@@ -87,9 +121,7 @@ impl PeerConnectionEventHandler for Handler {
     }
 }
 
-async fn peer(
-    received: Option<(Received, Remotes)>,
-) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
+async fn peer(subscriber: Option<Subscriber>) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().unwrap();
     engine
@@ -115,7 +147,7 @@ async fn peer(
         .with_interceptor_registry(registry)
         .with_handler(Arc::new(Handler {
             gathered: tx,
-            received,
+            subscriber,
         }) as Arc<dyn PeerConnectionEventHandler>)
         .with_udp_addrs(vec![SocketAddr::from(([127, 0, 0, 1], 0))])
         .build()
@@ -237,6 +269,7 @@ pub struct TestPeer {
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
     /// The audio level (−dBov, 127 silence) the microphone's packets carry (`speak`).
     voice: Arc<std::sync::atomic::AtomicU8>,
+    channel: Channel,
 }
 
 /// A refused connection: the error frame's code and the close code.
@@ -290,8 +323,15 @@ impl TestPeer {
         let sink: Sink = Arc::new(tokio::sync::Mutex::new(Some(sink)));
         let received: Received = Arc::default();
         let remotes: Remotes = Arc::default();
-        let (subscribe, subscribe_gathered) = peer(Some((received.clone(), remotes.clone()))).await;
+        let channel: Channel = Arc::default();
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
+        let (subscribe, subscribe_gathered) = peer(Some(Subscriber {
+            received: received.clone(),
+            remotes: remotes.clone(),
+            inbox: inbox_tx.clone(),
+            channel: channel.clone(),
+        }))
+        .await;
         let offer_ufrags: Arc<Mutex<Vec<String>>> = Arc::default();
         let reader = spawn_reader(
             stream,
@@ -317,6 +357,7 @@ impl TestPeer {
                 inbox_tx,
                 offer_ufrags,
                 voice: Arc::new(std::sync::atomic::AtomicU8::new(127)),
+                channel,
             },
             first,
         ))
@@ -491,6 +532,26 @@ impl TestPeer {
                     }
                 }
             }));
+        }
+    }
+
+    /// Sends `text` on the SFU's data channel once it is open (within 10 s).
+    pub async fn send_on_channel(&self, text: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let channel = self.channel.lock().unwrap().clone();
+            if let Some(c) = channel {
+                if c.ready_state().await.ok() == Some(RTCDataChannelState::Open) {
+                    c.send_text(text).await.unwrap();
+                    return;
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}: the data channel did not open",
+                self.identity
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 

@@ -26,7 +26,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use participant::{Participant, PeerTarget};
+pub use participant::{Participant, PeerTarget, DATA_CHANNEL_LABEL};
 
 /// A signaling connection's hold on a participant.
 pub struct Joined {
@@ -168,6 +168,8 @@ pub enum SfuEvent {
     ActiveSpeaker {
         identity: Option<String>,
     },
+    /// A message arrived on the participant's data channel (`None`: not UTF-8 text).
+    Data(Option<String>),
     /// This participant was removed by the SFU.
     Closed {
         reason: LeaveReason,
@@ -230,6 +232,7 @@ impl Sfu {
         let (participant, events) =
             Participant::connect(self.clone(), room.clone(), identity, display_name).await?;
         room.admit(participant.clone()).await;
+        participant.offer_data_channel().await;
         Ok(Joined {
             participant,
             events,

@@ -9,6 +9,7 @@ use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::sdp::RTCSessionDescription;
 use rtc::peer_connection::transport::RTCIceCandidateInit;
 use tokio::sync::{mpsc, watch};
+use webrtc::data_channel::{DataChannel, DataChannelEvent};
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::peer_connection::{
     PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState,
@@ -60,6 +61,9 @@ pub struct Participant {
     estimate: Arc<std::sync::atomic::AtomicU64>,
     /// The audio-level header extension's id on the publish connection (0: not negotiated).
     audio_level_id: std::sync::atomic::AtomicU8,
+    /// The data channel on the subscribe connection (chat and room events), and whether it is open.
+    channel: Arc<dyn DataChannel>,
+    channel_open: AtomicBool,
     _ports: [PortLease; 2],
 }
 
@@ -193,6 +197,10 @@ impl Participant {
             connection(&sfu, PeerTarget::Publish, None).await?;
         let (subscribe, subscribe_handler, subscribe_gathered, subscribe_port) =
             connection(&sfu, PeerTarget::Subscribe, Some(estimate.clone())).await?;
+        let channel = subscribe
+            .create_data_channel(DATA_CHANNEL_LABEL, None)
+            .await
+            .map_err(SfuError::webrtc)?;
         let (events, rx) = mpsc::unbounded_channel();
         let participant = Arc::new(Participant {
             identity: identity.to_owned(),
@@ -213,9 +221,12 @@ impl Participant {
             last_snapshot: Mutex::new(None),
             estimate,
             audio_level_id: Default::default(),
+            channel: channel.clone(),
+            channel_open: AtomicBool::new(false),
             _ports: [publish_port, subscribe_port],
         });
         tokio::spawn(steer_loop(Arc::downgrade(&participant)));
+        tokio::spawn(channel_loop(Arc::downgrade(&participant), channel));
         let _ = publish_handler
             .participant
             .set(Arc::downgrade(&participant));
@@ -389,6 +400,19 @@ impl Participant {
         pc.add_ice_candidate(candidate)
             .await
             .map_err(|e| SfuError::BadSdp(e.to_string()))
+    }
+
+    /// Sends `text` on the data channel; false when it is not open (use signaling instead).
+    pub async fn send_data(&self, text: &str) -> bool {
+        self.channel_open.load(Ordering::SeqCst) && self.channel.send_text(text).await.is_ok()
+    }
+
+    /// Makes the first subscribe offer when no track made one, so the data channel opens
+    /// even before anyone publishes.
+    pub(crate) async fn offer_data_channel(self: &Arc<Self>) {
+        if self.down_tracks.lock().expect("down tracks").is_empty() {
+            self.renegotiate().await;
+        }
     }
 
     /// Sends a new subscribe offer, or notes that one is needed once the current one is answered.
@@ -705,6 +729,30 @@ async fn steer_loop(participant: Weak<Participant>) {
             return;
         }
         p.steer().await;
+    }
+}
+
+/// The label of the data channel the SFU opens on every subscribe connection.
+pub const DATA_CHANNEL_LABEL: &str = "tribuna";
+
+/// Reads the participant's data channel until it closes: text messages go to the signaling
+/// connection as `SfuEvent::Data`.
+async fn channel_loop(participant: Weak<Participant>, channel: Arc<dyn DataChannel>) {
+    while let Some(event) = channel.poll().await {
+        let Some(p) = participant.upgrade() else {
+            return;
+        };
+        match event {
+            DataChannelEvent::OnOpen => p.channel_open.store(true, Ordering::SeqCst),
+            DataChannelEvent::OnClosing | DataChannelEvent::OnClose => {
+                p.channel_open.store(false, Ordering::SeqCst)
+            }
+            DataChannelEvent::OnMessage(m) => {
+                let text = m.is_string.then(|| String::from_utf8(m.data.to_vec()).ok());
+                p.notify(SfuEvent::Data(text.flatten()));
+            }
+            _ => {}
+        }
     }
 }
 

@@ -222,32 +222,33 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
                     ))),
                     Some(Ok(_)) => continue,
                 };
-                match handled {
-                    Ok(Some(reply)) => { let _ = tx.send(text(&reply)).await; }
-                    Ok(None) => {}
-                    Err(Handled::Leave) => break End::Left,
-                    Err(Handled::Refused(reply)) => { let _ = tx.send(text(&reply)).await; }
-                    Err(Handled::Malformed(reply)) => {
-                        strikes += 1;
-                        let _ = tx.send(text(&reply)).await;
-                        if strikes >= MAX_STRIKES {
-                            let _ = tx.send(text(&ServerMessage::error("too_many_errors", "closing after repeated bad messages"))).await;
-                            let _ = tx.send(Message::Close(Some(CloseFrame { code: close::PROTOCOL, reason: Utf8Bytes::from_static("too_many_errors") }))).await;
-                            break End::Abusive;
-                        }
-                    }
+                if let Some(end) = answer(&mut tx, None, handled, &mut strikes).await {
+                    break end;
                 }
             }
             event = events.recv() => {
                 let Some(event) = event else { break End::Superseded };
-                if let SfuEvent::Closed { reason } = event {
-                    let _ = tx.send(text(&ServerMessage::Bye { reason: reason.as_str().to_owned() })).await;
-                    let code = if reason == LeaveReason::Replaced { close::REPLACED } else { close::NORMAL };
-                    let _ = tx.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason.as_str().to_owned()) }))).await;
-                    break End::Removed(reason);
-                }
-                if let Some(m) = translate(event) {
-                    let _ = tx.send(text(&m)).await;
+                match event {
+                    SfuEvent::Closed { reason } => {
+                        let _ = tx.send(text(&ServerMessage::Bye { reason: reason.as_str().to_owned() })).await;
+                        let code = if reason == LeaveReason::Replaced { close::REPLACED } else { close::NORMAL };
+                        let _ = tx.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason.as_str().to_owned()) }))).await;
+                        break End::Removed(reason);
+                    }
+                    SfuEvent::Data(frame) => {
+                        let handled = handle_data(&participant, &grant, &s, frame).await;
+                        if let Some(end) = answer(&mut tx, Some(&participant), handled, &mut strikes).await {
+                            break end;
+                        }
+                    }
+                    event => {
+                        if let Some(m) = translate(event) {
+                            let json = serde_json::to_string(&m).expect("server messages serialize");
+                            if !(on_data_channel(&m) && participant.send_data(&json).await) {
+                                let _ = tx.send(Message::text(json)).await;
+                            }
+                        }
+                    }
                 }
             }
             _ = keepalive.tick() => {
@@ -290,6 +291,86 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
     }
 }
 
+type WsSink = futures::stream::SplitSink<WebSocket, Message>;
+
+/// Sends the answer to a handled message — over the data channel when it came from there
+/// (`channel`) and that is open, else over the WebSocket — and counts malformed messages;
+/// `Some` ends the connection.
+async fn answer(
+    tx: &mut WsSink,
+    channel: Option<&Arc<Participant>>,
+    handled: Result<Option<ServerMessage>, Handled>,
+    strikes: &mut u32,
+) -> Option<End> {
+    let reply = match handled {
+        Ok(None) => return None,
+        Err(Handled::Leave) => return Some(End::Left),
+        Ok(Some(reply)) | Err(Handled::Refused(reply)) => reply,
+        Err(Handled::Malformed(reply)) => {
+            *strikes += 1;
+            reply
+        }
+    };
+    let json = serde_json::to_string(&reply).expect("server messages serialize");
+    let sent = match channel {
+        Some(p) => p.send_data(&json).await,
+        None => false,
+    };
+    if !sent {
+        let _ = tx.send(Message::text(json)).await;
+    }
+    if *strikes >= MAX_STRIKES {
+        let _ = tx
+            .send(text(&ServerMessage::error(
+                "too_many_errors",
+                "closing after repeated bad messages",
+            )))
+            .await;
+        let _ = tx
+            .send(Message::Close(Some(CloseFrame {
+                code: close::PROTOCOL,
+                reason: Utf8Bytes::from_static("too_many_errors"),
+            })))
+            .await;
+        return Some(End::Abusive);
+    }
+    None
+}
+
+/// Messages that travel on the data channel once it is open (the rest stay on the WebSocket,
+/// in order with the negotiation they belong to).
+fn on_data_channel(m: &ServerMessage) -> bool {
+    matches!(
+        m,
+        ServerMessage::Chat { .. } | ServerMessage::ActiveSpeaker { .. }
+    )
+}
+
+/// A message from the participant's data channel: chat and ping only.
+async fn handle_data(
+    p: &Arc<Participant>,
+    grant: &RoomGrant,
+    s: &Signaling,
+    frame: Option<String>,
+) -> Result<Option<ServerMessage>, Handled> {
+    let Some(frame) = frame else {
+        return Err(Handled::Malformed(ServerMessage::error(
+            "bad_message",
+            "data channel messages are JSON text",
+        )));
+    };
+    let message = parse(&frame)?;
+    match message {
+        ClientMessage::Chat { .. } | ClientMessage::Ping => {
+            handle_message(p, grant, s, message).await
+        }
+        _ => Err(bad(
+            "wrong_channel",
+            "only chat and ping travel on the data channel; the rest goes over the WebSocket",
+        )),
+    }
+}
+
 /// How a signaling connection ended.
 enum End {
     Left,
@@ -311,20 +392,33 @@ fn bad(code: &str, message: impl Into<String>) -> Handled {
     Handled::Refused(ServerMessage::error(code, message))
 }
 
-async fn handle(
-    p: &Arc<Participant>,
-    grant: &RoomGrant,
-    s: &Signaling,
-    frame: &str,
-) -> Result<Option<ServerMessage>, Handled> {
+fn parse(frame: &str) -> Result<ClientMessage, Handled> {
     if frame.len() > MAX_MESSAGE_BYTES {
         return Err(Handled::Malformed(ServerMessage::error(
             "too_large",
             format!("messages are at most {MAX_MESSAGE_BYTES} bytes"),
         )));
     }
-    let message: ClientMessage = serde_json::from_str(frame)
-        .map_err(|e| Handled::Malformed(ServerMessage::error("bad_message", e.to_string())))?;
+    serde_json::from_str(frame)
+        .map_err(|e| Handled::Malformed(ServerMessage::error("bad_message", e.to_string())))
+}
+
+async fn handle(
+    p: &Arc<Participant>,
+    grant: &RoomGrant,
+    s: &Signaling,
+    frame: &str,
+) -> Result<Option<ServerMessage>, Handled> {
+    let message = parse(frame)?;
+    handle_message(p, grant, s, message).await
+}
+
+async fn handle_message(
+    p: &Arc<Participant>,
+    grant: &RoomGrant,
+    s: &Signaling,
+    message: ClientMessage,
+) -> Result<Option<ServerMessage>, Handled> {
     match message {
         ClientMessage::Join { .. } => {
             Err(bad("already_joined", "this connection has joined already"))
@@ -481,6 +575,6 @@ fn translate(event: SfuEvent) -> Option<ServerMessage> {
             media_ms,
         },
         SfuEvent::ActiveSpeaker { identity } => ServerMessage::ActiveSpeaker { identity },
-        SfuEvent::Closed { .. } => return None,
+        SfuEvent::Closed { .. } | SfuEvent::Data(_) => return None,
     })
 }

@@ -309,6 +309,61 @@ async fn chat_reaches_everyone_in_the_room(db: PgPool) {
 }
 
 #[sqlx::test]
+async fn chat_travels_on_the_data_channel_and_bad_messages_there_get_error_replies(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut alice = app.peer("room-dc", "alice").await;
+    let mut bob = app.peer("room-dc", "bob").await;
+    // Nobody publishes: the SFU's first subscribe offer still opens the data channel.
+    alice
+        .send_on_channel(&json!({"type": "chat", "text": "Pelo canal de dados"}).to_string())
+        .await;
+    bob.send_on_channel(&json!({"type": "ping"}).to_string())
+        .await;
+    assert_eq!(bob.expect("pong").await["via"], "data_channel");
+    for p in [&mut alice, &mut bob] {
+        let m = p.expect("chat").await;
+        assert_eq!(
+            (m["text"].as_str(), m["from"].as_str(), m["via"].as_str()),
+            (
+                Some("Pelo canal de dados"),
+                Some("alice"),
+                Some("data_channel")
+            )
+        );
+    }
+    // Chat sent over the WebSocket reaches the others on their data channel too.
+    bob.send(json!({"type": "chat", "text": "Pelo WebSocket"}))
+        .await;
+    for p in [&mut alice, &mut bob] {
+        let m = p.expect("chat").await;
+        assert_eq!(
+            (m["text"].as_str(), m["via"].as_str()),
+            (Some("Pelo WebSocket"), Some("data_channel"))
+        );
+    }
+
+    alice.send_on_channel("{not json").await;
+    let e = alice.expect("error").await;
+    assert_eq!(
+        (e["code"].as_str(), e["via"].as_str()),
+        (Some("bad_message"), Some("data_channel"))
+    );
+    alice
+        .send_on_channel(&json!({"type": "mute", "kind": "audio", "muted": true}).to_string())
+        .await;
+    assert_eq!(alice.expect("error").await["code"], "wrong_channel");
+    alice
+        .send_on_channel(&json!({"type": "chat", "text": "   "}).to_string())
+        .await;
+    assert_eq!(alice.expect("error").await["code"], "bad_chat");
+    // The call goes on: the next chat still arrives.
+    alice
+        .send_on_channel(&json!({"type": "chat", "text": "Ainda aqui"}).to_string())
+        .await;
+    assert_eq!(bob.expect("chat").await["text"], "Ainda aqui");
+}
+
+#[sqlx::test]
 async fn the_room_learns_who_speaks_from_the_microphones_audio_levels(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut alice = app.peer("room-speak", "alice").await;

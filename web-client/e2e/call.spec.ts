@@ -1,8 +1,8 @@
 // The call page against the real SFU: people join a development room through the device
 // check, receive each other's camera and microphone (measured with getStats, not assumed),
-// a third comes and goes without disturbing them, mute, the active speaker and chat reach
-// the other side, a screen share arrives as its own tile, and a dropped signaling connection
-// comes back.
+// a third comes and goes without disturbing them, mute, the active speaker and chat (on the
+// SFU's data channel) reach the other side, a screen share arrives as its own tile, and a
+// dropped signaling connection comes back.
 //
 // Needs the server with development rooms on (TRIBUNA_SIGNALING_DEV_ROOMS=true, as
 // scripts/e2e.sh runs it). The tests share one room and run in order.
@@ -175,6 +175,9 @@ test('mute shows on the other page, and a chat message reaches it', async () => 
 
   await ana.getByRole('button', { name: 'Chat', exact: true }).click();
   const text = `Bom dia, doutor ${run}`;
+  const before = { ana: (await stats(ana)).channel, bruno: (await stats(bruno)).channel };
+  expect(before.ana?.state).toBe('open');
+  expect(before.bruno?.state).toBe('open');
   await ana.getByLabel('Mensagem').fill(text);
   await ana.getByLabel('Mensagem').press('Enter');
   await ana.locator('.chat-lines').getByText(text).waitFor();
@@ -183,6 +186,10 @@ test('mute shows on the other page, and a chat message reaches it', async () => 
   const line = bruno.locator('.chat-line', { hasText: text });
   await line.waitFor();
   expect(await line.locator('.chat-name').innerText()).toBe(names.ana);
+  // The message went out and came back on the SFU's data channel, not the WebSocket.
+  const after = { ana: (await stats(ana)).channel!, bruno: (await stats(bruno)).channel! };
+  expect(after.ana.messagesSent).toBe(before.ana!.messagesSent + 1);
+  expect(after.bruno.messagesReceived).toBeGreaterThan(before.bruno!.messagesReceived);
   await screenshot(ana, 'call-chat');
   expect(pageProblems(ana)).toEqual([]);
   expect(pageProblems(bruno)).toEqual([]);

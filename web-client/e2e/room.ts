@@ -11,6 +11,7 @@ export interface InboundStats {
   publish: string | null;
   subscribe: string | null;
   routes: { publish: string | null; subscribe: string | null };
+  channel: { state: string; messagesSent: number; messagesReceived: number } | null;
 }
 
 declare global {

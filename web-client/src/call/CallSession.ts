@@ -102,6 +102,8 @@ export interface InboundStats {
   subscribe: RTCPeerConnectionState | null;
   /** How each connection's media travels (`host/udp`, `relay/tcp`, …), see `route`. */
   routes: { publish: string | null; subscribe: string | null };
+  /** The SFU's data channel: its state and the messages it carried. */
+  channel: { state: RTCDataChannelState; messagesSent: number; messagesReceived: number } | null;
 }
 
 interface Waiter {
@@ -126,6 +128,8 @@ interface Connection {
   resumeBy: number | null;
   /** TURN relays from the ticket (for networks that block UDP), with their credentials. */
   iceServers: RTCIceServer[];
+  /** The SFU's data channel on the subscribe connection: chat and the active speaker. */
+  channel: RTCDataChannel | null;
 }
 
 const emptyMedia = (): MediaView => ({
@@ -340,6 +344,12 @@ export class CallSession {
   sendChat(text: string): boolean {
     const m = chatMessage(text);
     if (!m || this.snapshot.call.phase.kind !== 'joined') return false;
+    // On the data channel when it is open (the server answers there), else over signaling.
+    const channel = this.conn?.channel;
+    if (channel?.readyState === 'open') {
+      channel.send(encode(m));
+      return true;
+    }
     return this.send(m);
   }
 
@@ -386,12 +396,16 @@ export class CallSession {
       publish: conn?.publish?.connectionState ?? null,
       subscribe: conn?.subscribe?.connectionState ?? null,
       routes: { publish: null, subscribe: null },
+      channel: null,
     };
     if (!conn?.subscribe) return out;
     const report = await conn.subscribe.getStats();
     out.routes.subscribe = route([...report.values()] as StatsEntry[]);
     if (conn.publish) out.routes.publish = route([...(await conn.publish.getStats()).values()] as StatsEntry[]);
     report.forEach((s: StatsEntry) => {
+      if (s.type === 'data-channel' && conn.channel) {
+        out.channel = { state: conn.channel.readyState, messagesSent: Number(s.messagesSent ?? 0), messagesReceived: Number(s.messagesReceived ?? 0) };
+      }
       if (s.type !== 'inbound-rtp') return;
       const track = this.trackOf(conn, s);
       if (s.kind === 'video') {
@@ -447,6 +461,7 @@ export class CallSession {
       closed: false,
       resumeBy: null,
       iceServers,
+      channel: null,
     };
     this.conn = conn;
     ws.onopen = () => {
@@ -563,6 +578,14 @@ export class CallSession {
     trickle(publish, 'publish');
     trickle(subscribe, 'subscribe');
     subscribe.ontrack = () => this.refreshRemote(conn);
+    subscribe.ondatachannel = (e) => {
+      conn.channel = e.channel;
+      e.channel.onmessage = (ev: MessageEvent) => {
+        if (conn !== this.conn) return;
+        const m = parseServerMessage(ev.data);
+        if (m) this.onServerMessage(conn, m);
+      };
+    };
 
     const { camera, microphone, screen } = this.snapshot.media;
     const streams = [this.stream];
@@ -818,6 +841,7 @@ export class CallSession {
     conn.subscribe?.close();
     conn.publish = null;
     conn.subscribe = null;
+    conn.channel = null;
     conn.screen = null;
     conn.trackByMid = new Map();
     conn.publishChain = Promise.resolve();
