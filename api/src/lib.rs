@@ -14,7 +14,7 @@ mod health;
 pub mod lawyers;
 pub mod ledger;
 pub mod mail;
-mod observe;
+pub mod observe;
 pub mod payments;
 pub mod recordings;
 pub mod referrals;

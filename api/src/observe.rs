@@ -7,6 +7,10 @@ use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_util::MetricKindMask;
+
+/// A gauge not set again for this long (a participant who left) leaves `/metrics`.
+pub const STALE_GAUGES_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The recorder is global to the process; every `AppState` shares it.
 pub fn prometheus() -> PrometheusHandle {
@@ -18,6 +22,9 @@ pub fn prometheus() -> PrometheusHandle {
                     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
                 ])
                 .expect("static buckets")
+                // Gauges are set at every scrape for what exists then (calls, participants):
+                // the series of a participant who left are dropped once they go stale.
+                .idle_timeout(MetricKindMask::GAUGE, Some(STALE_GAUGES_AFTER))
                 .install_recorder()
                 .expect("the only metrics recorder")
         })

@@ -609,6 +609,27 @@ async fn admins_see_each_rooms_media_statistics(db: PgPool) {
     assert!(
         app.anonymous().get("/api/admin/calls").await.status() == reqwest::StatusCode::UNAUTHORIZED
     );
+    // Someone who left disappears from /metrics once their series go stale; who stays, stays.
+    bob.leave().await;
+    let (bob_series, alice_series) = (
+        "sfu_participant_packets_sent{room=\"room-9\",identity=\"bob\"}",
+        "sfu_participant_packets_received{room=\"room-9\",identity=\"alice\"}",
+    );
+    let deadline = tokio::time::Instant::now()
+        + tribuna_api::observe::STALE_GAUGES_AFTER
+        + Duration::from_secs(10);
+    loop {
+        let metrics = admin.get("/metrics").await.text().await.unwrap();
+        assert!(metrics.contains(alice_series), "{metrics}");
+        if !metrics.contains(bob_series) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "bob's series outlived their staleness: {metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 #[sqlx::test]
