@@ -151,6 +151,9 @@ pub struct SfuSettings {
     /// TEST DOUBLE for a lossy network (see `tribuna_sfu::interceptors`); never read from configuration.
     #[serde(skip)]
     pub simulated_loss_one_in: Option<u32>,
+    /// TEST DOUBLE for a narrow link (see `tribuna_sfu::interceptors`); never read from configuration.
+    #[serde(skip)]
+    pub simulated_bandwidth: bool,
 }
 
 impl Default for SfuSettings {
@@ -161,6 +164,7 @@ impl Default for SfuSettings {
             last_port: 50_199,
             advertised_ip: None,
             simulated_loss_one_in: None,
+            simulated_bandwidth: false,
         }
     }
 }

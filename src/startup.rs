@@ -103,6 +103,7 @@ pub fn sfu_config(settings: &Settings) -> SfuConfig {
         last_port: s.last_port.max(s.first_port),
         advertised_ip: s.advertised_ip,
         simulated_loss_one_in: s.simulated_loss_one_in,
+        simulated_bandwidth: s.simulated_bandwidth,
         ..SfuConfig::default()
     }
 }

@@ -562,6 +562,124 @@ impl TestPeer {
             .store(level, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Publishes a simulcast camera as a browser does: three encodings (RIDs `q`, `h`, `f`,
+    /// each its own SSRC, with the mid and rid header extensions) of synthetic VP8 at about
+    /// 100 kbit/s, 400 kbit/s and 1.2 Mbit/s (every 20 ms: one 250-byte packet, one and three
+    /// 1000-byte packets), a keyframe on each every half second. Payloads carry a VP8
+    /// descriptor and frame tag, then `identity:camera-<rid>:<n>`.
+    pub async fn publish_simulcast(&mut self) {
+        const LAYERS: [(&str, usize, usize); 3] = [("q", 1, 250), ("h", 1, 1000), ("f", 3, 1000)];
+        let (pc, gathered) = peer(None).await;
+        let ssrcs: Vec<u32> = LAYERS.iter().map(|_| rand::random()).collect();
+        let codec = RTCRtpCodec {
+            mime_type: "video/VP8".into(),
+            clock_rate: 90_000,
+            ..Default::default()
+        };
+        let encodings = LAYERS
+            .iter()
+            .zip(&ssrcs)
+            .map(|((rid, ..), ssrc)| RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters {
+                    rid: (*rid).into(),
+                    ssrc: Some(*ssrc),
+                    ..Default::default()
+                },
+                codec: codec.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+            self.identity.clone(),
+            "camera".into(),
+            "camera".into(),
+            RtpCodecKind::Video,
+            encodings,
+        )));
+        let sender = pc
+            .add_track(track.clone() as Arc<dyn TrackLocal>)
+            .await
+            .unwrap();
+        let offer = pc.create_offer(None).await.unwrap();
+        pc.set_local_description(offer).await.unwrap();
+        let sdp = local_sdp(&pc, &gathered).await;
+        let mid = sdp
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("a=mid:").map(str::to_owned))
+            .expect("a mid");
+        self.send(json!({"type": "publish_offer", "sdp": sdp}))
+            .await;
+        let answer = self.expect("publish_answer").await;
+        pc.set_remote_description(
+            RTCSessionDescription::answer(answer["sdp"].as_str().unwrap().to_owned()).unwrap(),
+        )
+        .await
+        .unwrap();
+        let params = sender.get_parameters().await.unwrap().rtp_parameters;
+        let pt = params
+            .codecs
+            .iter()
+            .find(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case("video/VP8"))
+            .unwrap()
+            .payload_type;
+        let ext = |uri: &str| {
+            params
+                .header_extensions
+                .iter()
+                .find(|e| e.uri == uri)
+                .map(|e| e.id as u8)
+                .unwrap_or_else(|| panic!("{uri} negotiated"))
+        };
+        let (mid_id, rid_id) = (
+            ext(rtc::sdp::extmap::SDES_MID_URI),
+            ext(rtc::sdp::extmap::SDES_RTP_STREAM_ID_URI),
+        );
+        let who = self.identity.clone();
+        self.senders.push(tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_millis(20));
+            let mut seqs = [0u16; 3];
+            for n in 0u32.. {
+                interval.tick().await;
+                for (l, (rid, count, size)) in LAYERS.iter().enumerate() {
+                    for k in 0..*count {
+                        let mut header = Header {
+                            version: 2,
+                            payload_type: pt,
+                            ssrc: ssrcs[l],
+                            sequence_number: seqs[l],
+                            timestamp: n.wrapping_mul(1800),
+                            marker: k + 1 == *count,
+                            extension: true,
+                            extension_profile: 0xBEDE,
+                            ..Default::default()
+                        };
+                        header
+                            .set_extension(mid_id, Bytes::from(mid.clone()))
+                            .unwrap();
+                        header
+                            .set_extension(rid_id, Bytes::from(rid.to_string()))
+                            .unwrap();
+                        seqs[l] = seqs[l].wrapping_add(1);
+                        // Descriptor: S=1 on a frame's first packet; frame tag bit 0 = 0 on a keyframe.
+                        let keyframe = n % 25 == 0;
+                        let mut payload =
+                            vec![if k == 0 { 0x10 } else { 0x00 }, u8::from(!keyframe)];
+                        payload.extend_from_slice(format!("{who}:camera-{rid}:{n}#").as_bytes());
+                        payload.resize(*size, b'x');
+                        let packet = Packet {
+                            header,
+                            payload: Bytes::from(payload),
+                        };
+                        if track.write_rtp(packet).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }));
+        self.publish = Some(pc);
+    }
+
     /// Offers a VP8 camera and an Opus microphone on the publish connection; returns each
     /// track with its negotiated payload type, SSRC, name and audio-level extension id (the
     /// microphone's). Keyframe requests are counted.

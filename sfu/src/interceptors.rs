@@ -9,6 +9,9 @@
 //!   side of the NACK responder it drops one in N outgoing media packets (never a
 //!   retransmission), so tests can prove that NACKs recover them. Off unless
 //!   configured.
+//! - [`SimulatedBandwidth`] is a **test double for a narrow link**: on the same wire side it
+//!   drops outgoing RTP beyond a cap (a token bucket, 100 ms of burst) that the test sets and
+//!   changes while the call runs. Off unless configured.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -160,4 +163,114 @@ impl Interceptor for SimulatedLoss {
     fn unbind_local_stream(&mut self, _: &StreamInfo) {}
     fn bind_remote_stream(&mut self, _: &StreamInfo) {}
     fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+}
+
+/// Wire-most position, next to the simulated loss.
+pub const SIMULATED_BANDWIDTH_SLOT: usize = 101;
+
+/// TEST DOUBLE for a narrow link: outgoing RTP beyond `cap` bits/s (0: no cap) is dropped,
+/// as a full bottleneck queue would.
+pub struct SimulatedBandwidth {
+    cap: Arc<AtomicU64>,
+    /// Bits that may go out now, and when they were last topped up.
+    tokens: f64,
+    last: Option<Instant>,
+    dropped: Arc<AtomicU64>,
+    q: Queues,
+}
+
+impl SimulatedBandwidth {
+    pub fn new(cap: Arc<AtomicU64>, dropped: Arc<AtomicU64>) -> Self {
+        SimulatedBandwidth {
+            cap,
+            tokens: 0.0,
+            last: None,
+            dropped,
+            q: Queues::default(),
+        }
+    }
+
+    /// Whether a packet of `bytes` fits through the link at `now`.
+    fn admits(&mut self, bytes: usize, now: Instant) -> bool {
+        let cap = self.cap.load(Ordering::Relaxed) as f64;
+        if cap == 0.0 {
+            return true;
+        }
+        let elapsed = self
+            .last
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f64());
+        self.last = Some(now);
+        self.tokens = (self.tokens + cap * elapsed).min(cap * 0.1);
+        let bits = (bytes * 8) as f64;
+        if self.tokens < bits {
+            return false;
+        }
+        self.tokens -= bits;
+        true
+    }
+}
+
+impl Protocol<TaggedPacket, TaggedPacket, ()> for SimulatedBandwidth {
+    type Rout = TaggedPacket;
+    type Wout = TaggedPacket;
+    type Eout = ();
+    type Error = Error;
+    type Time = Instant;
+
+    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+        self.q.read.push_back(msg);
+        Ok(())
+    }
+    fn poll_read(&mut self) -> Option<TaggedPacket> {
+        self.q.read.pop_front()
+    }
+    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+        if let Packet::Rtp(p) = &msg.message.packet {
+            // Header, payload and SRTP's tag, roughly what goes on the wire.
+            let bytes = 12 + p.header.extensions.len() * 4 + p.payload.len() + 10;
+            if !self.admits(bytes, Instant::now()) {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        self.q.write.push_back(msg);
+        Ok(())
+    }
+    fn poll_write(&mut self) -> Option<TaggedPacket> {
+        self.q.write.pop_front()
+    }
+}
+
+impl Interceptor for SimulatedBandwidth {
+    fn bind_local_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
+    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+}
+
+#[cfg(test)]
+mod narrow_link_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_link_lets_through_about_its_cap() {
+        let cap = Arc::new(AtomicU64::new(400_000));
+        let mut link = SimulatedBandwidth::new(cap.clone(), Arc::default());
+        let t0 = Instant::now();
+        // 1.2 Mbit/s offered for 10 s: 1000-byte packets every 6.67 ms.
+        let mut passed = 0usize;
+        for i in 0..1500u64 {
+            if link.admits(1000, t0 + Duration::from_micros(i * 6667)) {
+                passed += 1;
+            }
+        }
+        let rate = (passed * 8000) as f64 / 10.0;
+        assert!((380_000.0..=420_000.0).contains(&rate), "{rate} bit/s");
+        cap.store(0, Ordering::Relaxed);
+        assert!(
+            link.admits(1_000_000, t0 + Duration::from_secs(11)),
+            "no cap"
+        );
+    }
 }

@@ -56,6 +56,9 @@ pub struct SfuConfig {
     /// TEST DOUBLE for a lossy network: drop one in N media packets sent to
     /// subscribers (after the NACK buffer), to prove retransmission. `None` in production.
     pub simulated_loss_one_in: Option<u32>,
+    /// TEST DOUBLE for a narrow link: cap what goes to each subscriber at the rate
+    /// `Sfu::simulate_bandwidth` sets (none until then). `false` in production.
+    pub simulated_bandwidth: bool,
 }
 
 impl Default for SfuConfig {
@@ -68,6 +71,7 @@ impl Default for SfuConfig {
             ice_disconnected_after: Duration::from_secs(5),
             ice_failed_after: Duration::from_secs(15),
             simulated_loss_one_in: None,
+            simulated_bandwidth: false,
         }
     }
 }
@@ -182,6 +186,8 @@ pub struct Sfu {
     ports: Arc<ports::PortPool>,
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     simulated_drops: Arc<std::sync::atomic::AtomicU64>,
+    /// The simulated narrow link's cap in bits/s (0: none), shared by every subscriber.
+    simulated_cap: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Sfu {
@@ -191,6 +197,7 @@ impl Sfu {
             config,
             rooms: Mutex::new(HashMap::new()),
             simulated_drops: Arc::default(),
+            simulated_cap: Arc::default(),
         })
     }
 
@@ -259,10 +266,29 @@ impl Sfu {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub(crate) fn loss(&self) -> Option<(u32, Arc<std::sync::atomic::AtomicU64>)> {
-        self.config
-            .simulated_loss_one_in
-            .map(|n| (n, self.simulated_drops.clone()))
+    /// TEST DOUBLE: from now on every subscriber's link carries at most `bps` bits/s (`None`:
+    /// no cap). Only with `SfuConfig::simulated_bandwidth`.
+    pub fn simulate_bandwidth(&self, bps: Option<u64>) {
+        assert!(
+            self.config.simulated_bandwidth,
+            "the narrow link is a test double: set SfuConfig::simulated_bandwidth"
+        );
+        self.simulated_cap
+            .store(bps.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The test doubles on a subscriber's link, when configured.
+    pub(crate) fn simulated_link(&self) -> media::SimulatedLink {
+        media::SimulatedLink {
+            loss: self
+                .config
+                .simulated_loss_one_in
+                .map(|n| (n, self.simulated_drops.clone())),
+            cap: self
+                .config
+                .simulated_bandwidth
+                .then(|| (self.simulated_cap.clone(), self.simulated_drops.clone())),
+        }
     }
 
     /// A snapshot of every room's media statistics.

@@ -9,7 +9,8 @@ use rtc::peer_connection::configuration::media_engine::MediaEngine;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpHeaderExtensionCapability, RtpCodecKind};
 
 use crate::interceptors::{
-    KeyframeRequests, SimulatedLoss, KEYFRAME_REQUESTS_SLOT, SIMULATED_LOSS_SLOT,
+    KeyframeRequests, SimulatedBandwidth, SimulatedLoss, KEYFRAME_REQUESTS_SLOT,
+    SIMULATED_BANDWIDTH_SLOT, SIMULATED_LOSS_SLOT,
 };
 use crate::SfuError;
 
@@ -19,6 +20,14 @@ const INITIAL_ESTIMATE_BPS: f64 = 3_000_000.0;
 const MIN_ESTIMATE_BPS: f64 = 100_000.0;
 const MAX_ESTIMATE_BPS: f64 = 50_000_000.0;
 
+/// The test doubles on a subscriber's link (none in production): one-in-N loss, and a
+/// bandwidth cap (its bits/s, 0 for none), each with the count of packets they dropped.
+#[derive(Default)]
+pub(crate) struct SimulatedLink {
+    pub loss: Option<(u32, Arc<AtomicU64>)>,
+    pub cap: Option<(Arc<AtomicU64>, Arc<AtomicU64>)>,
+}
+
 /// Opus, VP8 (with RTX), H.264 and the browsers' other defaults; audio level on audio;
 /// NACK (generator on publisher legs, responder with a send buffer on subscriber legs),
 /// sender and receiver reports, TWCC feedback, simulcast's mid/rid extensions; and
@@ -26,7 +35,7 @@ const MAX_ESTIMATE_BPS: f64 = 50_000_000.0;
 /// also transport-wide sequence numbers on what we send and GCC over the feedback, whose
 /// estimate is kept there (no pacer: the estimate picks simulcast layers instead).
 pub fn engine_and_interceptors(
-    loss: Option<(u32, Arc<AtomicU64>)>,
+    link: SimulatedLink,
     estimate: Option<Arc<AtomicU64>>,
 ) -> Result<(MediaEngine, Registry), SfuError> {
     let mut engine = MediaEngine::default();
@@ -63,10 +72,16 @@ pub fn engine_and_interceptors(
             KeyframeRequests::default(),
         ),
     };
-    if let Some((every, dropped)) = loss {
+    if let Some((every, dropped)) = link.loss {
         registry = registry.with(
             Slot::from(SIMULATED_LOSS_SLOT),
             SimulatedLoss::new(every, dropped),
+        );
+    }
+    if let Some((cap, dropped)) = link.cap {
+        registry = registry.with(
+            Slot::from(SIMULATED_BANDWIDTH_SLOT),
+            SimulatedBandwidth::new(cap, dropped),
         );
     }
     Ok((engine, registry))

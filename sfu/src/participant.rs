@@ -132,9 +132,9 @@ async fn connection(
             target,
         });
         let loss = if target == PeerTarget::Subscribe {
-            sfu.loss()
+            sfu.simulated_link()
         } else {
-            None
+            media::SimulatedLink::default()
         };
         let (engine, registry) = media::engine_and_interceptors(loss, estimate.clone())?;
         let settings = SettingEngineBuilder::new()

@@ -42,17 +42,26 @@ pub fn layer_of_rid(rid: &str) -> Option<Layer> {
     }
 }
 
+/// How much room a layer above the current one needs beyond its own bitrate: an estimate
+/// hovering around a layer's rate does not make the picture go up and down.
+pub const UP_HEADROOM: f64 = 1.25;
+
 /// The layer to send one subscriber: the largest at most `wanted` that is being sent and
 /// fits in `budget_bps` (its share of the subscriber's bandwidth estimate; `None` before
-/// any estimate). `rates_bps[l]` is layer `l`'s bitrate, `None` while the publisher does not
-/// send it. When nothing fits, the smallest layer sent: a low picture, never a frozen one.
+/// any estimate); a layer above `current` (the one flowing) must fit with [`UP_HEADROOM`].
+/// `rates_bps[l]` is layer `l`'s bitrate, `None` while the publisher does not send it. When
+/// nothing fits, the smallest layer sent: a low picture, never a frozen one.
 pub fn choose(
     rates_bps: &[Option<f64>; LAYERS],
     wanted: Layer,
     budget_bps: Option<f64>,
+    current: Option<Layer>,
 ) -> Option<Layer> {
     let sent = || (0..LAYERS as Layer).filter(|&l| rates_bps[l as usize].is_some());
     let fits = |l: &Layer| match (budget_bps, rates_bps[*l as usize]) {
+        (Some(budget), Some(rate)) if current.is_some_and(|c| *l > c) => {
+            rate * UP_HEADROOM <= budget
+        }
         (Some(budget), Some(rate)) => rate <= budget,
         _ => true,
     };
@@ -165,24 +174,53 @@ mod tests {
     #[test]
     fn the_largest_layer_asked_for_that_fits_the_budget() {
         let rates = [Some(150e3), Some(500e3), Some(1500e3)];
-        assert_eq!(choose(&rates, 2, None), Some(2), "no estimate yet");
-        assert_eq!(choose(&rates, 2, Some(2000e3)), Some(2));
-        assert_eq!(choose(&rates, 0, Some(2000e3)), Some(0), "asked for low");
-        assert_eq!(choose(&rates, 2, Some(800e3)), Some(1), "bandwidth dropped");
-        assert_eq!(choose(&rates, 2, Some(200e3)), Some(0));
+        assert_eq!(choose(&rates, 2, None, None), Some(2), "no estimate yet");
+        assert_eq!(choose(&rates, 2, Some(2000e3), None), Some(2));
         assert_eq!(
-            choose(&rates, 2, Some(50e3)),
+            choose(&rates, 0, Some(2000e3), None),
+            Some(0),
+            "asked for low"
+        );
+        assert_eq!(
+            choose(&rates, 2, Some(800e3), Some(2)),
+            Some(1),
+            "bandwidth dropped"
+        );
+        assert_eq!(choose(&rates, 2, Some(200e3), Some(1)), Some(0));
+        assert_eq!(
+            choose(&rates, 2, Some(50e3), Some(0)),
             Some(0),
             "nothing fits: the smallest, never nothing"
         );
     }
 
     #[test]
+    fn going_up_needs_headroom_staying_does_not() {
+        let rates = [Some(150e3), Some(500e3), Some(1500e3)];
+        // 550 kbit/s: the middle layer fits, but not with room to spare.
+        assert_eq!(choose(&rates, 2, Some(550e3), Some(0)), Some(0), "no climb");
+        assert_eq!(choose(&rates, 2, Some(550e3), Some(1)), Some(1), "no drop");
+        assert_eq!(
+            choose(&rates, 2, Some(625e3), Some(0)),
+            Some(1),
+            "room enough"
+        );
+        assert_eq!(
+            choose(&rates, 2, Some(550e3), None),
+            Some(1),
+            "a first pick"
+        );
+    }
+
+    #[test]
     fn a_layer_the_publisher_does_not_send_is_never_chosen() {
         let rates = [Some(150e3), Some(500e3), None];
-        assert_eq!(choose(&rates, 2, None), Some(1));
-        assert_eq!(choose(&[None, None, Some(1e6)], 0, Some(1e5)), Some(2));
-        assert_eq!(choose(&[None, None, None], 2, None), None);
+        assert_eq!(choose(&rates, 2, None, None), Some(1));
+        assert_eq!(
+            choose(&[None, None, Some(1e6)], 0, Some(1e5), None),
+            Some(2)
+        );
+        assert_eq!(choose(&[None, None, None], 2, None, None), None);
     }
 
     #[test]

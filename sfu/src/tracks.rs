@@ -245,10 +245,11 @@ impl UpTrack {
     /// changes. Returns the layer chosen.
     pub async fn steer(&self, sub: &Subscription, budget_bps: Option<f64>) -> Option<Layer> {
         let rates = self.layer_rates();
-        let target = simulcast::choose(&rates, sub.wanted(), budget_bps)?;
-        let (switching, current) = {
+        let (switching, current, target) = {
             let mut selector = sub.selector.lock().expect("selector");
-            (selector.set_target(target), selector.current())
+            let current = selector.current();
+            let target = simulcast::choose(&rates, sub.wanted(), budget_bps, current)?;
+            (selector.set_target(target), current, target)
         };
         if switching {
             tracing::debug!(track = %self.id, ?current, target, ?rates, ?budget_bps, "simulcast layer switch pending");

@@ -20,5 +20,6 @@ mod referrals;
 mod reviews;
 mod scheduling;
 mod serve;
+mod simulcast;
 mod support;
 mod vault;
