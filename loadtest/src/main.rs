@@ -35,6 +35,11 @@ struct Args {
     /// The server's process id, to report its CPU time (from /proc).
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Publishers send a simulcast camera instead (three layers of about 0.1, 0.4 and
+    /// 1.2 Mbit/s, no microphone; `--video-kbps` is then ignored): the SFU picks each
+    /// subscriber's layer.
+    #[arg(long)]
+    simulcast: bool,
 }
 
 /// User + system CPU seconds of a process, from /proc/PID/stat.
@@ -83,6 +88,12 @@ async fn main() -> anyhow::Result<()> {
         key.mint(&grant, chrono::Utc::now(), chrono::Duration::hours(1))
     };
     let video_bytes = args.video_kbps * 1000 / 8 / 50;
+    // What each subscriber should get: the set bitrate, or simulcast's full layer.
+    let video_kbps = if args.simulcast {
+        1200
+    } else {
+        args.video_kbps
+    };
     eprintln!(
         "joining {} rooms × (1 publisher + {} subscribers), video {} kbit/s ({} B/packet)…",
         args.rooms, args.subscribers, args.video_kbps, video_bytes
@@ -94,7 +105,11 @@ async fn main() -> anyhow::Result<()> {
         let (mut publisher, _) = TestPeer::join(&ws, &room, &token(&room, &format!("pub-{r}")))
             .await
             .map_err(|e| anyhow::anyhow!("join refused: {e:?}"))?;
-        publisher.publish_padded(video_bytes).await;
+        if args.simulcast {
+            publisher.publish_simulcast().await;
+        } else {
+            publisher.publish_padded(video_bytes).await;
+        }
         for s in 0..args.subscribers {
             let (sub, _) = TestPeer::join(&ws, &room, &token(&room, &format!("sub-{r}-{s}")))
                 .await
@@ -149,16 +164,28 @@ async fn main() -> anyhow::Result<()> {
         0.0
     };
     println!(
-        "rooms={} subscribers_per_room={} video_kbps={} seconds={:.1}",
-        args.rooms, args.subscribers, args.video_kbps, elapsed
+        "rooms={} subscribers_per_room={} video_kbps={} simulcast={} seconds={:.1}",
+        args.rooms, args.subscribers, video_kbps, args.simulcast, elapsed
     );
+    if args.simulcast {
+        // Which layer each forwarded packet was (`pub-r:camera-<rid>:n`).
+        let mut by_layer = std::collections::BTreeMap::<String, usize>::new();
+        for (r, sub) in &subscribers {
+            for p in sub.payloads_from(&format!("pub-{r}"), "camera") {
+                if let Some(layer) = p.split(':').nth(1) {
+                    *by_layer.entry(layer.to_owned()).or_default() += 1;
+                }
+            }
+        }
+        println!("packets_by_layer={by_layer:?}");
+    }
     println!(
         "forwarded_packets_per_second={:.0}",
         forwarded as f64 / elapsed
     );
     println!(
         "forwarded_video_mbps={:.2}",
-        (args.rooms * args.subscribers * args.video_kbps) as f64 / 1000.0
+        (args.rooms * args.subscribers * video_kbps) as f64 / 1000.0
     );
     println!("loss_percent={loss:.3}");
     match cpu {
