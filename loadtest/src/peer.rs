@@ -449,7 +449,16 @@ impl TestPeer {
     /// Like `publish`, with video payloads padded to `video_bytes` (for a set bitrate:
     /// 50 packets a second, so 1250 bytes is 500 kbit/s).
     pub async fn publish_padded(&mut self, video_bytes: usize) {
-        for (track, pt, ssrc, name, level_id) in self.negotiate_publish().await {
+        self.publish_synthetic(video_bytes, "video/VP8").await
+    }
+
+    /// Like `publish`, with the camera in H.264 (the payloads are still synthetic markers).
+    pub async fn publish_h264(&mut self) {
+        self.publish_synthetic(0, "video/H264").await
+    }
+
+    async fn publish_synthetic(&mut self, video_bytes: usize, video_mime: &'static str) {
+        for (track, pt, ssrc, name, level_id) in self.negotiate_publish(video_mime).await {
             let who = self.identity.clone();
             let voice = self.voice.clone();
             self.senders.push(tokio::spawn(async move {
@@ -493,7 +502,7 @@ impl TestPeer {
     /// Publishes real media: `clip`'s VP8 frames at 30 frames a second (looped, timestamps
     /// running on) and 20 ms Opus frames (`crate::media::OPUS_SILENCE`), until the peer leaves.
     pub async fn publish_clip(&mut self, clip: Arc<crate::media::Clip>) {
-        for (track, pt, ssrc, name, _) in self.negotiate_publish().await {
+        for (track, pt, ssrc, name, _) in self.negotiate_publish("video/VP8").await {
             let clip = clip.clone();
             self.senders.push(tokio::spawn(async move {
                 let video = name == "camera";
@@ -680,14 +689,14 @@ impl TestPeer {
         self.publish = Some(pc);
     }
 
-    /// Offers a VP8 camera and an Opus microphone on the publish connection; returns each
-    /// track with its negotiated payload type, SSRC, name and audio-level extension id (the
-    /// microphone's). Keyframe requests are counted.
-    async fn negotiate_publish(&mut self) -> Vec<PublishedTrack> {
+    /// Offers a camera in `video_mime` and an Opus microphone on the publish connection;
+    /// returns each track with its negotiated payload type, SSRC, name and audio-level
+    /// extension id (the microphone's). Keyframe requests are counted.
+    async fn negotiate_publish(&mut self, video_mime: &'static str) -> Vec<PublishedTrack> {
         let (pc, gathered) = peer(None).await;
         let mut tracks = Vec::new();
         for (kind, mime, clock, channels, name) in [
-            (RtpCodecKind::Video, "video/VP8", 90_000, 0, "camera"),
+            (RtpCodecKind::Video, video_mime, 90_000, 0, "camera"),
             (RtpCodecKind::Audio, "audio/opus", 48_000, 2, "microphone"),
         ] {
             let ssrc = rand::random::<u32>();

@@ -113,6 +113,24 @@ async fn two_peers_exchange_audio_and_video_with_payloads_intact(db: PgPool) {
 }
 
 #[sqlx::test]
+async fn an_h264_camera_is_negotiated_and_forwarded_intact(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut bob = app.peer("room-h264", "bob").await;
+    let mut alice = app.peer("room-h264", "alice").await;
+    alice.publish_h264().await;
+    let published = bob.expect("track_published").await;
+    let camera = if published["track"]["kind"] == "video" {
+        published
+    } else {
+        bob.expect("track_published").await
+    };
+    assert_eq!(camera["track"]["mime_type"], "video/H264", "{camera}");
+    let got = bob.await_packets("alice", "camera", 50).await;
+    assert_intact(&got, "alice", "camera");
+    bob.await_packets("alice", "microphone", 50).await;
+}
+
+#[sqlx::test]
 async fn a_third_peer_joining_and_leaving_does_not_disturb_the_others(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut alice = app.peer("room-2", "alice").await;
