@@ -52,6 +52,9 @@ pub struct Participant {
     up_tracks: Mutex<Vec<Arc<UpTrack>>>,
     down_tracks: Mutex<HashMap<String, DownTrack>>,
     negotiation: tokio::sync::Mutex<Negotiation>,
+    /// Held while a subscription is made, so two made at once (a join racing a publish) cannot
+    /// both find the track missing and add it twice.
+    subscribing: tokio::sync::Mutex<()>,
     closed: AtomicBool,
     /// The subscribe connection is up (DTLS done): packets sent before would be dropped by SRTP.
     subscribe_ready: Arc<AtomicBool>,
@@ -216,6 +219,7 @@ impl Participant {
             up_tracks: Mutex::new(Vec::new()),
             down_tracks: Mutex::new(HashMap::new()),
             negotiation: tokio::sync::Mutex::new(Negotiation::default()),
+            subscribing: tokio::sync::Mutex::new(()),
             closed: AtomicBool::new(false),
             subscribe_ready: Arc::new(AtomicBool::new(false)),
             last_snapshot: Mutex::new(None),
@@ -543,6 +547,7 @@ impl Participant {
 
     /// Starts receiving `up` on the subscribe connection.
     pub(crate) async fn subscribe(self: &Arc<Self>, up: Arc<UpTrack>) {
+        let _one_at_a_time = self.subscribing.lock().await;
         if self.is_closed()
             || self
                 .down_tracks
