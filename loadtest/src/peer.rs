@@ -544,6 +544,35 @@ impl TestPeer {
         }
     }
 
+    /// Restarts ICE on the publish connection, as a browser whose network changed: an offer
+    /// with new credentials, answered by the server. Returns the old and the new ufrag.
+    pub async fn restart_publish_ice(&mut self) -> (String, String) {
+        let pc = self.publish.clone().expect("publishing");
+        let ufrag = |sdp: &str| {
+            sdp.lines()
+                .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:").map(str::to_owned))
+                .expect("an ICE ufrag")
+        };
+        let old = ufrag(&pc.local_description().await.unwrap().sdp);
+        let offer = pc
+            .create_offer(Some(rtc::peer_connection::configuration::RTCOfferOptions {
+                ice_restart: true,
+            }))
+            .await
+            .unwrap();
+        pc.set_local_description(offer).await.unwrap();
+        let sdp = pc.local_description().await.unwrap().sdp;
+        self.send(json!({"type": "publish_offer", "sdp": sdp}))
+            .await;
+        let answer = self.expect("publish_answer").await;
+        pc.set_remote_description(
+            RTCSessionDescription::answer(answer["sdp"].as_str().unwrap().to_owned()).unwrap(),
+        )
+        .await
+        .unwrap();
+        (old, ufrag(&sdp))
+    }
+
     /// Sends `text` on the SFU's data channel once it is open (within 10 s).
     pub async fn send_on_channel(&self, text: &str) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

@@ -138,6 +138,15 @@ async fn an_ice_restart_renews_credentials_and_media_goes_on(db: PgPool) {
     let seen = bob.payloads_from("alice", "camera").len();
     let got = bob.await_packets("alice", "camera", seen + 50).await;
     assert_intact(&got, "alice", "camera");
+
+    // The publisher's network changes too: it restarts ICE on its publish connection.
+    let (old, new) = alice.restart_publish_ice().await;
+    assert_ne!(old, new, "same ICE credentials after restart");
+    for track in ["camera", "microphone"] {
+        let seen = bob.payloads_from("alice", track).len();
+        let got = bob.await_packets("alice", track, seen + 50).await;
+        assert_intact(&got, "alice", track);
+    }
     alice.leave().await;
 }
 

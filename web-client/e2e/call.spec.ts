@@ -255,6 +255,29 @@ test('a dropped signaling connection is resumed: the same peer connections carry
   expect(pageProblems(bruno)).toEqual([]);
 });
 
+test('a changed network gives the media new paths, and it goes on', async () => {
+  /** Frames decoded of `from`'s camera on `page`, over every stream it came in. */
+  const frames = async (page: Page, from: string) => (await cameraOf(page, from)).reduce((n, v) => n + v.framesDecoded, 0);
+  const before = (await stats(ana)).ufrags;
+  expect(before.publish).not.toBeNull();
+  // What the page does on `online` or a `navigator.connection` change. Ana's camera is sent
+  // in simulcast layers, which webrtc-rs 0.21 loses on a re-offer: she starts over on new
+  // connections rather than restarting ICE on the old ones.
+  await ana.evaluate(() => window.__tribunaCall!.restartIce());
+  await expect
+    .poll(async () => {
+      const now = (await stats(ana)).ufrags;
+      return now.publish !== null && now.publish !== before.publish && now.subscribe !== before.subscribe;
+    }, { timeout: 15_000, interval: 200 })
+    .toBe(true);
+  await ana.getByText('Conectado', { exact: true }).waitFor();
+  // Over the new paths: Bruno decodes Ana's camera again, and she his.
+  const from = { bruno: await frames(bruno, anaId), ana: await frames(ana, brunoId) };
+  await expect.poll(async () => (await frames(bruno, anaId)) - from.bruno, { timeout: 15_000, interval: 250 }).toBeGreaterThan(30);
+  await expect.poll(async () => (await frames(ana, brunoId)) - from.ana, { timeout: 15_000, interval: 250 }).toBeGreaterThan(30);
+  expect(pageProblems(ana)).toEqual([]);
+});
+
 test('joining from another tab replaces this one (4409), which can take the call back', async () => {
   const { context, page: other } = await newPage(browser, undefined, { storageState: await bruno.context().storageState() });
   contexts.push(context);

@@ -12,12 +12,13 @@ export interface InboundStats {
   subscribe: string | null;
   routes: { publish: string | null; subscribe: string | null };
   channel: { state: string; messagesSent: number; messagesReceived: number } | null;
+  ufrags: { publish: string | null; subscribe: string | null };
 }
 
 declare global {
   interface Window {
     /** Installed by the call page in development rooms only. */
-    __tribunaCall?: { stats: () => Promise<InboundStats> };
+    __tribunaCall?: { stats: () => Promise<InboundStats>; restartIce: () => void };
   }
 }
 

@@ -104,6 +104,8 @@ export interface InboundStats {
   routes: { publish: string | null; subscribe: string | null };
   /** The SFU's data channel: its state and the messages it carried. */
   channel: { state: RTCDataChannelState; messagesSent: number; messagesReceived: number } | null;
+  /** Our ICE username fragment on each connection (new after an ICE restart). */
+  ufrags: { publish: string | null; subscribe: string | null };
 }
 
 interface Waiter {
@@ -130,7 +132,13 @@ interface Connection {
   iceServers: RTCIceServer[];
   /** The SFU's data channel on the subscribe connection: chat and the active speaker. */
   channel: RTCDataChannel | null;
+  /** The camera is sent in simulcast layers (the publish connection cannot be offered again). */
+  simulcast: boolean;
 }
+
+/** Our ICE username fragment on `pc`, from its local description. */
+const ufrag = (pc: RTCPeerConnection | null | undefined): string | null =>
+  /a=ice-ufrag:(\S+)/.exec(pc?.localDescription?.sdp ?? '')?.[1] ?? null;
 
 const emptyMedia = (): MediaView => ({
   camera: null,
@@ -353,6 +361,32 @@ export class CallSession {
     return this.send(m);
   }
 
+  /** The network changed (or a connection lost its path): new ICE credentials and candidates
+   *  on both connections — the server restarts the subscribe one and offers it anew, we restart
+   *  the publish one with a new offer. Media goes on once the new path is found. */
+  restartIce(): void {
+    const conn = this.conn;
+    if (!conn?.publish || conn.closed || this.snapshot.call.phase.kind !== 'joined') return;
+    if (conn.simulcast) {
+      // webrtc-rs 0.21 loses a simulcast camera's layers when the publish connection is
+      // offered again: start over on new connections instead (the server replaces us).
+      this.log('network changed: new media connections');
+      this.startOver(conn);
+      return;
+    }
+    this.log('network changed: restarting ICE');
+    this.sendOn(conn, { type: 'restart_ice' });
+    conn.publish.restartIce();
+    void this.negotiatePublish(conn);
+  }
+
+  /** Starts over with a new connection; the server replaces our old participant. */
+  private startOver(conn: Connection): void {
+    this.conn = null;
+    this.closeConnection(conn);
+    this.dispatch({ type: 'media_failed' });
+  }
+
   /** Shares a screen (the browser asks which): a third track on the publish connection. */
   async startScreenShare(): Promise<void> {
     if (this.snapshot.media.screen) return;
@@ -397,6 +431,7 @@ export class CallSession {
       subscribe: conn?.subscribe?.connectionState ?? null,
       routes: { publish: null, subscribe: null },
       channel: null,
+      ufrags: { publish: ufrag(conn?.publish), subscribe: ufrag(conn?.subscribe) },
     };
     if (!conn?.subscribe) return out;
     const report = await conn.subscribe.getStats();
@@ -462,6 +497,7 @@ export class CallSession {
       resumeBy: null,
       iceServers,
       channel: null,
+      simulcast: false,
     };
     this.conn = conn;
     ws.onopen = () => {
@@ -567,12 +603,7 @@ export class CallSession {
       pc.onconnectionstatechange = () => {
         this.log(`${target} connection ${pc.connectionState}`);
         if (pc.connectionState === 'failed' && conn === this.suspended) this.discardSuspended();
-        if (pc.connectionState === 'failed' && conn === this.conn) {
-          // Start over with a new connection; the server replaces our old participant.
-          this.conn = null;
-          this.closeConnection(conn);
-          this.dispatch({ type: 'media_failed' });
-        }
+        if (pc.connectionState === 'failed' && conn === this.conn) this.startOver(conn);
       };
     };
     trickle(publish, 'publish');
@@ -593,6 +624,7 @@ export class CallSession {
     if (camera) {
       const sendEncodings = simulcastEncodings(camera.getSettings().height, this.snapshot.call.legalMode);
       publish.addTransceiver(camera, { direction: 'sendonly', streams, ...(sendEncodings ? { sendEncodings } : {}) });
+      conn.simulcast = sendEncodings !== null;
     }
     // The screen's transceiver is made now and sends nothing until a share, which then needs
     // no new offer: a renegotiated publish connection would lose the camera's simulcast

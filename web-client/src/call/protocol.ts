@@ -41,6 +41,7 @@ export type ClientMessage =
   | { type: 'chat'; text: string }
   | { type: 'consent'; given: boolean }
   | { type: 'mark'; label?: string }
+  | { type: 'restart_ice' }
   | { type: 'ping' }
   | { type: 'leave' };
 

@@ -12,7 +12,7 @@ import './call.css';
 declare global {
   interface Window {
     /** Only in development rooms, for the browser tests: the subscribe connection's media. */
-    __tribunaCall?: { stats: () => Promise<InboundStats>; phase: () => string };
+    __tribunaCall?: { stats: () => Promise<InboundStats>; phase: () => string; restartIce: () => void };
   }
 }
 
@@ -65,16 +65,27 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, afterL
     }
     const onPageHide = () => session.dispose();
     window.addEventListener('pagehide', onPageHide);
+    // A new network (Wi-Fi to mobile data, back online): find new paths for the media.
+    const onNetworkChange = () => session.restartIce();
+    const network = (navigator as Navigator & { connection?: EventTarget }).connection;
+    window.addEventListener('online', onNetworkChange);
+    network?.addEventListener('change', onNetworkChange);
     const unsubscribe = session.subscribe(() => {
       const phase = session.getSnapshot().call.phase;
       if (phase.kind === 'left' && phase.reason === 'self') navigate(afterLeave ?? home);
     });
     if (testHook) {
-      window.__tribunaCall = { stats: () => session.inboundStats(), phase: () => session.getSnapshot().call.phase.kind };
+      window.__tribunaCall = {
+        stats: () => session.inboundStats(),
+        phase: () => session.getSnapshot().call.phase.kind,
+        restartIce: () => session.restartIce(),
+      };
     }
     return () => {
       unsubscribe();
       window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('online', onNetworkChange);
+      network?.removeEventListener('change', onNetworkChange);
       if (testHook) delete window.__tribunaCall;
       disposal.current = { session, timer: setTimeout(() => session.dispose(), 0) };
     };
