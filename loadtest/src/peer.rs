@@ -19,8 +19,7 @@ use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication
 use rtc::rtp::header::Header;
 use rtc::rtp::packet::Packet;
 use rtc::rtp_transceiver::rtp_sender::{
-    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpHeaderExtensionCapability,
-    RtpCodecKind,
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
 };
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
@@ -124,15 +123,7 @@ impl PeerConnectionEventHandler for Handler {
 async fn peer(subscriber: Option<Subscriber>) -> (Arc<dyn PeerConnection>, watch::Receiver<bool>) {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().unwrap();
-    engine
-        .register_header_extension(
-            RTCRtpHeaderExtensionCapability {
-                uri: rtc::sdp::extmap::AUDIO_LEVEL_URI.to_owned(),
-            },
-            RtpCodecKind::Audio,
-            None,
-        )
-        .unwrap();
+    tribuna_sfu::register_audio_level(&mut engine).unwrap();
     // Like a browser, the test peer acts on keyframe requests: it needs them delivered.
     let registry = register_default_interceptors(Registry::new(), &mut engine)
         .unwrap()
@@ -562,6 +553,12 @@ impl TestPeer {
             .unwrap();
         pc.set_local_description(offer).await.unwrap();
         let sdp = pc.local_description().await.unwrap().sdp;
+        self.offer_publish(&pc, &sdp).await;
+        (old, ufrag(&sdp))
+    }
+
+    /// Sends `sdp` as the publish connection's offer and applies the server's answer.
+    async fn offer_publish(&mut self, pc: &Arc<dyn PeerConnection>, sdp: &str) {
         self.send(json!({"type": "publish_offer", "sdp": sdp}))
             .await;
         let answer = self.expect("publish_answer").await;
@@ -570,7 +567,6 @@ impl TestPeer {
         )
         .await
         .unwrap();
-        (old, ufrag(&sdp))
     }
 
     /// Sends `text` on the SFU's data channel once it is open (within 10 s).
@@ -645,14 +641,7 @@ impl TestPeer {
             .lines()
             .find_map(|l| l.trim().strip_prefix("a=mid:").map(str::to_owned))
             .expect("a mid");
-        self.send(json!({"type": "publish_offer", "sdp": sdp}))
-            .await;
-        let answer = self.expect("publish_answer").await;
-        pc.set_remote_description(
-            RTCSessionDescription::answer(answer["sdp"].as_str().unwrap().to_owned()).unwrap(),
-        )
-        .await
-        .unwrap();
+        self.offer_publish(&pc, &sdp).await;
         let params = sender.get_parameters().await.unwrap().rtp_parameters;
         let pt = params
             .codecs
@@ -758,14 +747,7 @@ impl TestPeer {
         let offer = pc.create_offer(None).await.unwrap();
         pc.set_local_description(offer).await.unwrap();
         let sdp = local_sdp(&pc, &gathered).await;
-        self.send(json!({"type": "publish_offer", "sdp": sdp}))
-            .await;
-        let answer = self.expect("publish_answer").await;
-        pc.set_remote_description(
-            RTCSessionDescription::answer(answer["sdp"].as_str().unwrap().to_owned()).unwrap(),
-        )
-        .await
-        .unwrap();
+        self.offer_publish(&pc, &sdp).await;
         let mut out = Vec::new();
         for (track, sender, ssrc, mime, name) in tracks {
             let params = sender.get_parameters().await.unwrap();

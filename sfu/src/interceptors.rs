@@ -36,6 +36,50 @@ struct Queues {
     write: VecDeque<TaggedPacket>,
 }
 
+/// `Interceptor` for a type that keeps no per-stream state.
+macro_rules! stateless_interceptor {
+    ($t:ty) => {
+        impl Interceptor for $t {
+            fn bind_local_stream(&mut self, _: &StreamInfo) {}
+            fn unbind_local_stream(&mut self, _: &StreamInfo) {}
+            fn bind_remote_stream(&mut self, _: &StreamInfo) {}
+            fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+        }
+    };
+}
+
+/// A test double on the wire: what is read passes, what is written passes when the type's
+/// `keeps(&mut self, &TaggedPacket) -> bool` says so.
+macro_rules! wire_filter {
+    ($t:ty) => {
+        impl Protocol<TaggedPacket, TaggedPacket, ()> for $t {
+            type Rout = TaggedPacket;
+            type Wout = TaggedPacket;
+            type Eout = ();
+            type Error = Error;
+            type Time = Instant;
+
+            fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+                self.q.read.push_back(msg);
+                Ok(())
+            }
+            fn poll_read(&mut self) -> Option<TaggedPacket> {
+                self.q.read.pop_front()
+            }
+            fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+                if self.keeps(&msg) {
+                    self.q.write.push_back(msg);
+                }
+                Ok(())
+            }
+            fn poll_write(&mut self) -> Option<TaggedPacket> {
+                self.q.write.pop_front()
+            }
+        }
+        stateless_interceptor!($t);
+    };
+}
+
 #[derive(Default)]
 pub struct KeyframeRequests {
     q: Queues,
@@ -100,12 +144,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
     }
 }
 
-impl Interceptor for KeyframeRequests {
-    fn bind_local_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
-    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
-}
+stateless_interceptor!(KeyframeRequests);
 
 /// Drops one in `every` outgoing RTP packets that are not retransmissions.
 pub struct SimulatedLoss {
@@ -126,44 +165,22 @@ impl SimulatedLoss {
     }
 }
 
-impl Protocol<TaggedPacket, TaggedPacket, ()> for SimulatedLoss {
-    type Rout = TaggedPacket;
-    type Wout = TaggedPacket;
-    type Eout = ();
-    type Error = Error;
-    type Time = Instant;
-
-    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.q.read.push_back(msg);
-        Ok(())
-    }
-    fn poll_read(&mut self) -> Option<TaggedPacket> {
-        self.q.read.pop_front()
-    }
-    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
+impl SimulatedLoss {
+    fn keeps(&mut self, msg: &TaggedPacket) -> bool {
         if matches!(msg.message.packet, Packet::Rtp(_))
             && !msg.message.has(&Attribute::Retransmission)
         {
             self.seen += 1;
             if self.seen % self.every == 0 {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+                return false;
             }
         }
-        self.q.write.push_back(msg);
-        Ok(())
-    }
-    fn poll_write(&mut self) -> Option<TaggedPacket> {
-        self.q.write.pop_front()
+        true
     }
 }
 
-impl Interceptor for SimulatedLoss {
-    fn bind_local_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
-    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
-}
+wire_filter!(SimulatedLoss);
 
 /// Wire-most position, next to the simulated loss.
 pub const SIMULATED_BANDWIDTH_SLOT: usize = 101;
@@ -210,43 +227,22 @@ impl SimulatedBandwidth {
     }
 }
 
-impl Protocol<TaggedPacket, TaggedPacket, ()> for SimulatedBandwidth {
-    type Rout = TaggedPacket;
-    type Wout = TaggedPacket;
-    type Eout = ();
-    type Error = Error;
-    type Time = Instant;
-
-    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.q.read.push_back(msg);
-        Ok(())
-    }
-    fn poll_read(&mut self) -> Option<TaggedPacket> {
-        self.q.read.pop_front()
-    }
-    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        if let Packet::Rtp(p) = &msg.message.packet {
-            // Header, payload and SRTP's tag, roughly what goes on the wire.
-            let bytes = 12 + p.header.extensions.len() * 4 + p.payload.len() + 10;
-            if !self.admits(bytes, Instant::now()) {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
+impl SimulatedBandwidth {
+    fn keeps(&mut self, msg: &TaggedPacket) -> bool {
+        let Packet::Rtp(p) = &msg.message.packet else {
+            return true;
+        };
+        // Header, payload and SRTP's tag, roughly what goes on the wire.
+        let bytes = 12 + p.header.extensions.len() * 4 + p.payload.len() + 10;
+        if self.admits(bytes, Instant::now()) {
+            return true;
         }
-        self.q.write.push_back(msg);
-        Ok(())
-    }
-    fn poll_write(&mut self) -> Option<TaggedPacket> {
-        self.q.write.pop_front()
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+        false
     }
 }
 
-impl Interceptor for SimulatedBandwidth {
-    fn bind_local_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
-    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
-    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
-}
+wire_filter!(SimulatedBandwidth);
 
 #[cfg(test)]
 mod narrow_link_tests {

@@ -26,6 +26,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use media::register_audio_level;
 pub use participant::{Participant, PeerTarget, DATA_CHANNEL_LABEL};
 
 /// A signaling connection's hold on a participant.

@@ -20,6 +20,17 @@ const INITIAL_ESTIMATE_BPS: f64 = 3_000_000.0;
 const MIN_ESTIMATE_BPS: f64 = 100_000.0;
 const MAX_ESTIMATE_BPS: f64 = 50_000_000.0;
 
+/// Negotiates the audio level of every microphone packet (RFC 6464): who speaks.
+pub fn register_audio_level(engine: &mut MediaEngine) -> rtc::shared::error::Result<()> {
+    engine.register_header_extension(
+        RTCRtpHeaderExtensionCapability {
+            uri: rtc::sdp::extmap::AUDIO_LEVEL_URI.to_owned(),
+        },
+        RtpCodecKind::Audio,
+        None,
+    )
+}
+
 /// The test doubles on a subscriber's link (none in production): one-in-N loss, and a
 /// bandwidth cap (its bits/s, 0 for none), each with the count of packets they dropped.
 #[derive(Default)]
@@ -40,15 +51,7 @@ pub fn engine_and_interceptors(
 ) -> Result<(MediaEngine, Registry), SfuError> {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs().map_err(SfuError::webrtc)?;
-    engine
-        .register_header_extension(
-            RTCRtpHeaderExtensionCapability {
-                uri: rtc::sdp::extmap::AUDIO_LEVEL_URI.to_owned(),
-            },
-            RtpCodecKind::Audio,
-            None,
-        )
-        .map_err(SfuError::webrtc)?;
+    register_audio_level(&mut engine).map_err(SfuError::webrtc)?;
     let mut registry =
         register_default_interceptors(Registry::new(), &mut engine).map_err(SfuError::webrtc)?;
     registry = match estimate {
