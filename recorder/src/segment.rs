@@ -22,8 +22,13 @@ pub struct Segmenter {
     /// The index of the first segment.
     first: u32,
     started: Option<(u32, DateTime<Utc>)>,
-    asked: bool,
+    /// When a keyframe was last asked for, while one is awaited.
+    asked: Option<DateTime<Utc>>,
 }
+
+/// A keyframe asked for and not come (the request or the keyframe lost on the way) is asked
+/// for again after this long.
+const ASK_AGAIN_AFTER: Duration = Duration::seconds(1);
 
 impl Segmenter {
     pub fn new(target: Duration, has_video: bool) -> Self {
@@ -38,7 +43,7 @@ impl Segmenter {
             has_video,
             first,
             started: None,
-            asked: false,
+            asked: None,
         }
     }
 
@@ -52,9 +57,12 @@ impl Segmenter {
         };
         let Some((index, start)) = self.started else {
             if !can_start {
-                return Decision::Keep; // dropped by the caller: nothing before the first keyframe
+                // Dropped by the caller: nothing before the first keyframe, which the start of
+                // the recording asked for; asked again if it does not come.
+                return self.ask_if_due(at, video);
             }
             self.started = Some((self.first, at));
+            self.asked = None;
             return Decision::Start { index: self.first };
         };
         if at - start < self.target {
@@ -62,14 +70,27 @@ impl Segmenter {
         }
         if can_start {
             self.started = Some((index + 1, at));
-            self.asked = false;
+            self.asked = None;
             return Decision::Start { index: index + 1 };
         }
-        if self.has_video && !self.asked {
-            self.asked = true;
-            return Decision::KeepAndAskKeyframe;
+        self.ask_if_due(at, video)
+    }
+
+    /// Asks for a keyframe (on a video frame) unless one was asked for less than
+    /// `ASK_AGAIN_AFTER` ago; before the first segment the recording's start has asked.
+    fn ask_if_due(&mut self, at: DateTime<Utc>, video: bool) -> Decision {
+        if !self.has_video || !video {
+            return Decision::Keep;
         }
-        Decision::Keep
+        if self.asked.is_none() && self.started.is_none() {
+            self.asked = Some(at); // the recording's start asked just now
+            return Decision::Keep;
+        }
+        if self.asked.is_some_and(|t| at - t < ASK_AGAIN_AFTER) {
+            return Decision::Keep;
+        }
+        self.asked = Some(at);
+        Decision::KeepAndAskKeyframe
     }
 
     /// The number the next segment would have.
@@ -110,6 +131,46 @@ mod tests {
         assert_eq!(s.current(), Some((1, t(4_200))));
         // A keyframe before the target does not cut.
         assert_eq!(s.on_frame(t(5_000), true, true), Decision::Keep);
+    }
+
+    #[test]
+    fn a_keyframe_that_does_not_come_is_asked_for_again_every_second() {
+        let mut s = Segmenter::new(Duration::seconds(4), true);
+        // Before the first: the recording's start asked; again a second later.
+        assert_eq!(s.on_frame(t(0), true, false), Decision::Keep);
+        assert_eq!(s.on_frame(t(990), true, false), Decision::Keep);
+        assert_eq!(
+            s.on_frame(t(1_000), false, false),
+            Decision::Keep,
+            "on video"
+        );
+        assert_eq!(
+            s.on_frame(t(1_010), true, false),
+            Decision::KeepAndAskKeyframe
+        );
+        assert_eq!(s.on_frame(t(1_500), true, false), Decision::Keep);
+        assert_eq!(
+            s.on_frame(t(2_020), true, false),
+            Decision::KeepAndAskKeyframe
+        );
+        assert_eq!(
+            s.on_frame(t(2_100), true, true),
+            Decision::Start { index: 0 }
+        );
+        // Past the target: asked at once, then again every second until it comes.
+        assert_eq!(
+            s.on_frame(t(6_100), true, false),
+            Decision::KeepAndAskKeyframe
+        );
+        assert_eq!(s.on_frame(t(6_900), true, false), Decision::Keep);
+        assert_eq!(
+            s.on_frame(t(7_100), true, false),
+            Decision::KeepAndAskKeyframe
+        );
+        assert_eq!(
+            s.on_frame(t(7_200), true, true),
+            Decision::Start { index: 1 }
+        );
     }
 
     #[test]

@@ -533,6 +533,35 @@ async fn a_subscribers_keyframe_request_reaches_the_publisher(db: PgPool) {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // Asked again at once: the rate limit holds the request back, it does not lose it.
+    let camera_requests = || -> Vec<tokio::time::Instant> {
+        alice
+            .keyframe_requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(track, _)| track == "camera")
+            .map(|(_, at)| *at)
+            .collect()
+    };
+    let first = *camera_requests().iter().max().unwrap();
+    bob.send_pli("alice", "camera").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let next = loop {
+        if let Some(next) = camera_requests().into_iter().find(|at| *at > first) {
+            break next;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a keyframe request within the interval was lost"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        next - first >= Duration::from_millis(450),
+        "at most one request every 500 ms: {:?} apart",
+        next - first
+    );
     assert!(
         alice
             .keyframe_requests
