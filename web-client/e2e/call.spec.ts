@@ -268,7 +268,7 @@ test('a changed network gives the media new paths, and it goes on', async () => 
     .poll(async () => {
       const now = (await stats(ana)).ufrags;
       return now.publish !== null && now.publish !== before.publish && now.subscribe !== before.subscribe;
-    }, { timeout: 15_000, interval: 200 })
+    }, { timeout: 20_000, interval: 200 })
     .toBe(true);
   await ana.getByText('Conectado', { exact: true }).waitFor();
   // Over the new paths: Bruno decodes Ana's camera again, and she his.
