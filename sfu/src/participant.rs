@@ -721,7 +721,7 @@ impl Participant {
 }
 
 /// How often the simulcast layers of a participant's subscriptions are reconsidered.
-const STEER_EVERY: Duration = Duration::from_millis(500);
+const STEER_EVERY: Duration = Duration::from_millis(250);
 
 /// Reconsiders the participant's simulcast layers until it leaves.
 async fn steer_loop(participant: Weak<Participant>) {

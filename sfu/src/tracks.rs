@@ -40,8 +40,9 @@ pub fn kind_name(kind: RtpCodecKind) -> &'static str {
     }
 }
 
-/// A layer not heard from for this long is no longer being sent.
-const LAYER_SILENT_AFTER: Duration = Duration::from_secs(1);
+/// A layer not heard from for this long is no longer being sent (a browser short of CPU or
+/// bandwidth stops its top layer): its subscribers move to one that is, with little freeze.
+const LAYER_SILENT_AFTER: Duration = Duration::from_millis(500);
 /// Layer bitrates are measured over at least this long.
 const RATE_WINDOW: Duration = Duration::from_millis(400);
 
