@@ -20,6 +20,7 @@ start_turn_relay() {
     kill -0 "$turn_pid" 2>/dev/null || { cat "$dir/turn.log" >&2; echo "error: turnserver exited" >&2; return 1; }
     sleep 0.1
   done
+  kill "$turn_pid" 2>/dev/null || true
   echo "error: turnserver is not listening on $turn_port" >&2
   return 1
 }
@@ -28,6 +29,8 @@ run_browser_tests() {
   local bin="$CARGO_TARGET_DIR/debug/tribuna" out pid url admin_email admin_password vault
   local turn_port turn_secret turn_pid
   start_turn_relay
+  # shellcheck disable=SC2064
+  trap "kill $turn_pid 2>/dev/null || true" EXIT
   out="$(mktemp)"
   # A custody-vault key pair made as an admin would: the server gets only the public half.
   vault="$(mktemp -d)"

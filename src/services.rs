@@ -74,12 +74,12 @@ pub fn mail(settings: &Settings) -> anyhow::Result<Arc<dyn Delivery>> {
     })
 }
 
-/// The configured room-token secret, or one generated once and kept in `data_dir` (mode 0600).
 /// The TURN relays join tickets name, when configured.
 pub fn turn_relays(settings: &Settings) -> anyhow::Result<Option<TurnRelays>> {
     let t = &settings.turn;
     match (&t.secret, t.urls.is_empty()) {
-        (_, true) => Ok(None),
+        (None, true) => Ok(None),
+        (Some(_), true) => anyhow::bail!("turn.secret is set but turn.urls is empty"),
         (None, false) => anyhow::bail!("turn.urls is set but turn.secret is not"),
         (Some(secret), false) => Ok(Some(
             TurnRelays::new(t.urls.clone(), secret.expose_secret()).context("turn")?,
@@ -87,6 +87,7 @@ pub fn turn_relays(settings: &Settings) -> anyhow::Result<Option<TurnRelays>> {
     }
 }
 
+/// The configured room-token secret, or one generated once and kept in `data_dir` (mode 0600).
 pub fn room_token_key(settings: &Settings) -> anyhow::Result<RoomTokenKey> {
     if let Some(secret) = &settings.signaling.token_secret {
         return RoomTokenKey::new(secret.expose_secret().as_bytes().to_vec())

@@ -14,7 +14,7 @@ mod health;
 pub mod lawyers;
 pub mod ledger;
 pub mod mail;
-pub mod observe;
+mod observe;
 pub mod payments;
 pub mod recordings;
 pub mod referrals;
@@ -35,6 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{violated_constraint, ApiError, ErrorBody};
+pub use observe::STALE_GAUGES_AFTER;
 pub use state::{ApiSettings, AppState, Clock, LiveCalls, Services, SystemClock};
 
 #[derive(OpenApi)]

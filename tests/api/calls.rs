@@ -662,9 +662,8 @@ async fn admins_see_each_rooms_media_statistics(db: PgPool) {
         "sfu_participant_packets_sent{room=\"room-9\",identity=\"bob\"}",
         "sfu_participant_packets_received{room=\"room-9\",identity=\"alice\"}",
     );
-    let deadline = tokio::time::Instant::now()
-        + tribuna_api::observe::STALE_GAUGES_AFTER
-        + Duration::from_secs(10);
+    let deadline =
+        tokio::time::Instant::now() + tribuna_api::STALE_GAUGES_AFTER + Duration::from_secs(10);
     loop {
         let metrics = admin.get("/metrics").await.text().await.unwrap();
         assert!(metrics.contains(alice_series), "{metrics}");

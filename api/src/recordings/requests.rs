@@ -7,6 +7,8 @@ use sqlx::{PgPool, Postgres, Transaction};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::error::violated_constraint;
+
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct RequestView {
     pub id: Uuid,
@@ -60,11 +62,7 @@ pub async fn create(
     .await;
     match inserted {
         Ok(id) => Ok(Some(id)),
-        Err(sqlx::Error::Database(e))
-            if e.constraint() == Some("recording_requests_one_pending") =>
-        {
-            Ok(None)
-        }
+        Err(e) if violated_constraint(&e) == Some("recording_requests_one_pending") => Ok(None),
         Err(e) => Err(e),
     }
 }
