@@ -547,36 +547,39 @@ impl Participant {
 
     /// Starts receiving `up` on the subscribe connection.
     pub(crate) async fn subscribe(self: &Arc<Self>, up: Arc<UpTrack>) {
-        let _one_at_a_time = self.subscribing.lock().await;
-        if self.is_closed()
-            || self
-                .down_tracks
-                .lock()
-                .expect("down tracks")
-                .contains_key(up.id())
         {
-            return;
-        }
-        let pc = self.subscribe.clone();
-        let ready = self.subscribe_ready.clone();
-        match DownTrack::create(up.clone(), &self.identity, ready, |local| async move {
-            pc.add_track(local).await
-        })
-        .await
-        {
-            Ok(down) => {
-                let sub = down.sub.clone();
-                self.down_tracks
+            // Only the check-create-insert is one at a time, not the negotiation after it.
+            let _one_at_a_time = self.subscribing.lock().await;
+            if self.is_closed()
+                || self
+                    .down_tracks
                     .lock()
                     .expect("down tracks")
-                    .insert(up.id().to_owned(), down);
-                up.steer(&sub, None).await;
-                self.renegotiate().await;
+                    .contains_key(up.id())
+            {
+                return;
             }
-            Err(e) => {
-                tracing::error!(identity = %self.identity, track = %up.id(), error = %e, "subscribe failed")
+            let pc = self.subscribe.clone();
+            let ready = self.subscribe_ready.clone();
+            match DownTrack::create(up.clone(), &self.identity, ready, |local| async move {
+                pc.add_track(local).await
+            })
+            .await
+            {
+                Ok(down) => {
+                    self.down_tracks
+                        .lock()
+                        .expect("down tracks")
+                        .insert(up.id().to_owned(), down);
+                }
+                Err(e) => {
+                    return tracing::error!(identity = %self.identity, track = %up.id(), error = %e, "subscribe failed");
+                }
             }
         }
+        // Its layer from the bandwidth estimate already known, by the one steering rule.
+        self.steer().await;
+        self.renegotiate().await;
     }
 
     pub(crate) async fn unsubscribe(self: &Arc<Self>, track_id: &str) {

@@ -26,13 +26,6 @@ const DOWN_QUEUE: usize = 512;
 /// Keyframe requests to one publisher's track are at most this frequent.
 const PLI_MIN_INTERVAL: Duration = Duration::from_millis(500);
 
-/// When a layer's keyframe was last asked for, and whether a request waits for the interval.
-#[derive(Debug, Default, Clone, Copy)]
-struct PliSlot {
-    last: Option<Instant>,
-    deferred: bool,
-}
-
 pub fn kind_name(kind: RtpCodecKind) -> &'static str {
     match kind {
         RtpCodecKind::Audio => "audio",
@@ -131,7 +124,8 @@ pub struct UpTrack {
     remote: Arc<dyn TrackRemote>,
     subscribers: Mutex<Vec<(String, Arc<Subscription>)>>,
     /// The last keyframe request, per layer (a single encoding is layer 0).
-    last_pli: Arc<Mutex<[PliSlot; LAYERS]>>,
+    /// When each layer's latest keyframe request was (or is scheduled to be) sent.
+    last_pli: Mutex<[Option<Instant>; LAYERS]>,
     /// Simulcast layers as their packets arrive; empty for a single encoding.
     layers: Mutex<LayerBook>,
     /// The room's recorder tap, while Legal Mode records, and the one simulcast layer it
@@ -158,7 +152,7 @@ impl UpTrack {
             media_ssrc,
             remote,
             subscribers: Mutex::new(Vec::new()),
-            last_pli: Arc::default(),
+            last_pli: Mutex::new([None; LAYERS]),
             layers: Mutex::new(LayerBook::default()),
             tap: Mutex::new(None),
             counters: Counters::default(),
@@ -366,46 +360,36 @@ impl UpTrack {
         let Some(media_ssrc) = ssrc else { return };
         let slot = usize::from(layer.unwrap_or(0));
         let wait = {
-            let mut slots = self.last_pli.lock().expect("pli");
-            let s = &mut slots[slot];
-            match s.last.map(|t| t.elapsed()) {
-                Some(since) if since < PLI_MIN_INTERVAL => {
-                    if s.deferred {
-                        return; // one is already on its way at the end of the interval
-                    }
-                    s.deferred = true;
-                    Some(PLI_MIN_INTERVAL - since)
-                }
-                _ => {
-                    s.last = Some(Instant::now());
-                    None
-                }
+            // When the layer's latest request goes (or went) out; one scheduled for the end of
+            // the interval is in the future, and covers this one too.
+            let mut sent_at = self.last_pli.lock().expect("pli");
+            let now = Instant::now();
+            let next = sent_at[slot].map_or(now, |t| (t + PLI_MIN_INTERVAL).max(now));
+            if sent_at[slot].is_some_and(|t| t > now) {
+                return;
             }
+            sent_at[slot] = Some(next);
+            next - now
         };
-        let (remote, slots, id) = (self.remote.clone(), self.last_pli.clone(), self.id.clone());
-        let send = async move {
-            if let Some(wait) = wait {
-                // Too soon after the last one: not dropped, sent when the interval ends (a
-                // recorder starting just after a new subscriber's request still gets its keyframe).
-                tokio::time::sleep(wait).await;
-                let mut slots = slots.lock().expect("pli");
-                slots[slot] = PliSlot {
-                    last: Some(Instant::now()),
-                    deferred: false,
-                };
+        let pli = PictureLossIndication {
+            sender_ssrc: 0,
+            media_ssrc,
+        };
+        if wait.is_zero() {
+            if let Err(e) = self.remote.write_rtcp(vec![Box::new(pli)]).await {
+                tracing::debug!(track = %self.id, error = %e, "keyframe request failed");
             }
-            let pli = PictureLossIndication {
-                sender_ssrc: 0,
-                media_ssrc,
-            };
+            return;
+        }
+        // Too soon after the last one: not dropped, sent when the interval ends (a recorder
+        // starting just after a new subscriber's request still gets its keyframe).
+        let (remote, id) = (self.remote.clone(), self.id.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
             if let Err(e) = remote.write_rtcp(vec![Box::new(pli)]).await {
                 tracing::debug!(track = %id, error = %e, "keyframe request failed");
             }
-        };
-        match wait {
-            Some(_) => drop(tokio::spawn(send)),
-            None => send.await,
-        }
+        });
     }
 }
 

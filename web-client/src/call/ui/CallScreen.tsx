@@ -65,10 +65,17 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, afterL
     }
     const onPageHide = () => session.dispose();
     window.addEventListener('pagehide', onPageHide);
-    // A new network (Wi-Fi to mobile data, back online): find new paths for the media.
-    const onNetworkChange = () => session.restartIce();
-    const network = (navigator as Navigator & { connection?: EventTarget }).connection;
-    window.addEventListener('online', onNetworkChange);
+    // A new network (back online, Wi-Fi to mobile data): find new paths for the media. The
+    // connection's `change` also fires when its speed estimates move; only a new type counts.
+    const network = (navigator as Navigator & { connection?: EventTarget & { type?: string } }).connection;
+    let networkType = network?.type;
+    const onOnline = () => session.restartIce();
+    const onNetworkChange = () => {
+      if (network?.type === networkType) return;
+      networkType = network?.type;
+      session.restartIce();
+    };
+    window.addEventListener('online', onOnline);
     network?.addEventListener('change', onNetworkChange);
     const unsubscribe = session.subscribe(() => {
       const phase = session.getSnapshot().call.phase;
@@ -84,7 +91,7 @@ export function CallScreen({ title, getTicket, selfName, legalMode, home, afterL
     return () => {
       unsubscribe();
       window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('online', onNetworkChange);
+      window.removeEventListener('online', onOnline);
       network?.removeEventListener('change', onNetworkChange);
       if (testHook) delete window.__tribunaCall;
       disposal.current = { session, timer: setTimeout(() => session.dispose(), 0) };
