@@ -183,6 +183,12 @@ type WsStream = futures::stream::SplitStream<
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
 >;
 
+/// The ICE username fragment an SDP carries.
+fn ice_ufrag(sdp: &str) -> Option<String> {
+    sdp.lines()
+        .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:").map(str::to_owned))
+}
+
 /// Reads server messages: answers subscribe offers (noting their ICE ufrag), queues the rest.
 fn spawn_reader(
     mut stream: WsStream,
@@ -197,11 +203,7 @@ fn spawn_reader(
             let Message::Text(t) = frame else { continue };
             let m: Value = serde_json::from_str(t.as_str()).unwrap();
             if m["type"] == "subscribe_offer" {
-                let ufrag = m["sdp"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .lines()
-                    .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:").map(str::to_owned));
+                let ufrag = ice_ufrag(m["sdp"].as_str().unwrap_or_default());
                 offer_ufrags.lock().unwrap().extend(ufrag);
                 // Fails only while this peer is leaving (its connection closed): then stop.
                 if answer_offer(&pc, &gathered, &m, &out).await.is_none() {
@@ -536,15 +538,13 @@ impl TestPeer {
     }
 
     /// Restarts ICE on the publish connection, as a browser whose network changed: an offer
-    /// with new credentials, answered by the server. Returns the old and the new ufrag.
+    /// with new credentials, answered by the server. Returns the server's old and new ufrag.
     pub async fn restart_publish_ice(&mut self) -> (String, String) {
         let pc = self.publish.clone().expect("publishing");
-        let ufrag = |sdp: &str| {
-            sdp.lines()
-                .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:").map(str::to_owned))
-                .expect("an ICE ufrag")
+        let server_ufrag = || async {
+            ice_ufrag(&pc.remote_description().await.expect("answered").sdp).expect("an ICE ufrag")
         };
-        let old = ufrag(&pc.local_description().await.unwrap().sdp);
+        let old = server_ufrag().await;
         let offer = pc
             .create_offer(Some(rtc::peer_connection::configuration::RTCOfferOptions {
                 ice_restart: true,
@@ -554,7 +554,7 @@ impl TestPeer {
         pc.set_local_description(offer).await.unwrap();
         let sdp = pc.local_description().await.unwrap().sdp;
         self.offer_publish(&pc, &sdp).await;
-        (old, ufrag(&sdp))
+        (old, server_ufrag().await)
     }
 
     /// Sends `sdp` as the publish connection's offer and applies the server's answer.

@@ -243,10 +243,8 @@ async fn connection(mut socket: WebSocket, s: Signaling) {
                     }
                     event => {
                         if let Some(m) = translate(event) {
-                            let json = serde_json::to_string(&m).expect("server messages serialize");
-                            if !(on_data_channel(&m) && participant.send_data(&json).await) {
-                                let _ = tx.send(Message::text(json)).await;
-                            }
+                            let channel = on_data_channel(&m).then_some(&participant);
+                            deliver(&mut tx, channel, &m).await;
                         }
                     }
                 }
@@ -311,14 +309,7 @@ async fn answer(
             reply
         }
     };
-    let json = serde_json::to_string(&reply).expect("server messages serialize");
-    let sent = match channel {
-        Some(p) => p.send_data(&json).await,
-        None => false,
-    };
-    if !sent {
-        let _ = tx.send(Message::text(json)).await;
-    }
+    deliver(tx, channel, &reply).await;
     if *strikes >= MAX_STRIKES {
         let _ = tx
             .send(text(&ServerMessage::error(
@@ -335,6 +326,17 @@ async fn answer(
         return Some(End::Abusive);
     }
     None
+}
+
+/// Sends `m` on `channel`'s data channel when given and open, else over the WebSocket.
+async fn deliver(tx: &mut WsSink, channel: Option<&Arc<Participant>>, m: &ServerMessage) {
+    let json = serde_json::to_string(m).expect("server messages serialize");
+    if let Some(p) = channel {
+        if p.send_data(&json).await {
+            return;
+        }
+    }
+    let _ = tx.send(Message::text(json)).await;
 }
 
 /// Messages that travel on the data channel once it is open (the rest stay on the WebSocket,

@@ -141,7 +141,10 @@ async fn an_ice_restart_renews_credentials_and_media_goes_on(db: PgPool) {
 
     // The publisher's network changes too: it restarts ICE on its publish connection.
     let (old, new) = alice.restart_publish_ice().await;
-    assert_ne!(old, new, "same ICE credentials after restart");
+    assert_ne!(
+        old, new,
+        "the server answered with the same ICE credentials"
+    );
     for track in ["camera", "microphone"] {
         let seen = bob.payloads_from("alice", track).len();
         let got = bob.await_packets("alice", track, seen + 50).await;
