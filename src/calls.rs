@@ -39,14 +39,13 @@ impl LiveCalls for Calls {
                     metrics::gauge!("sfu_participant_bandwidth_estimate_kbps", &labels)
                         .set(estimate);
                 }
-                for t in p.subscribed.iter().filter(|t| t.layer.is_some()) {
+                for (t, layer) in p.subscribed.iter().filter_map(|t| Some((t, t.layer?))) {
                     let labels = [
                         ("room", room.room.clone()),
                         ("identity", p.identity.clone()),
                         ("track", t.track_id.clone()),
                     ];
-                    metrics::gauge!("sfu_subscription_layer", &labels)
-                        .set(f64::from(t.layer.unwrap_or_default()));
+                    metrics::gauge!("sfu_subscription_layer", &labels).set(f64::from(layer));
                 }
             }
         }

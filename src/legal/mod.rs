@@ -347,10 +347,15 @@ impl LegalMode {
                 .sfu
                 .room(&r.session_id.to_string())
                 .is_none_or(|room| room.participants().is_empty());
+            // A recording being recorded, or with someone in the room, is not abandoned: no
+            // need to ask the database when its media last came.
+            if st.active.is_some() || !empty {
+                continue;
+            }
             let Ok(last) = store::last_media(self.db(), &r).await else {
                 continue;
             };
-            if st.active.is_none() && empty && now - last > self.abandoned_after {
+            if now - last > self.abandoned_after {
                 if let Some(at) = st.paused_at.take() {
                     let _ = store::add_gap(self.db(), r.id, at, now, "consent_withdrawn").await;
                 }
